@@ -1,0 +1,212 @@
+// integrator-admin: operator commands straight against the store, for when
+// there is no credential yet (the first integrator and key) or no server.
+//
+//   integrator-admin [--store=URI] [--master_key_file=F] COMMAND [flags]
+//     create-integrator --name N        prints the new integrator id
+//     create-key --integrator ID --scopes S[,S]   prints the key, once
+//     create-key --service NAME --scopes S[,S]    (an internal caller's key)
+//     revoke-key KEY_ID_OR_PREFIX
+//     list-integrators
+//     sign-webhook --integrator ID --body_file F  prints the Signature value
+//
+// Exit codes: 0 success, 1 failure, 2 bad usage, 3 no webhook secret set.
+// Flags may stand before or after the command.
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "server/auth/api_key.h"
+#include "server/auth/scopes.h"
+#include "server/crypto/random.h"
+#include "server/sealing/master_key.h"
+#include "server/sealing/secret_sealer.h"
+#include "server/service/webhook_secret_policy.h"
+#include "server/store/store_factory.h"
+#include "server/webhook/webhook_signature.h"
+
+ABSL_FLAG(std::string, store, "sqlite:data/integrator.db",
+          "storage URI, as given to integrator-server");
+ABSL_FLAG(std::string, master_key_file, "data/master.key",
+          "the server's master key file (needed by sign-webhook)");
+ABSL_FLAG(std::string, name, "", "create-integrator: display name");
+ABSL_FLAG(std::string, integrator, "", "the integrator id to act on");
+ABSL_FLAG(std::string, service, "", "create-key: internal service name");
+ABSL_FLAG(std::string, scopes, "", "create-key: comma-separated scopes");
+ABSL_FLAG(std::string, body_file, "", "sign-webhook: file with the raw body");
+
+namespace integrator {
+namespace {
+
+constexpr size_t kMaxNameLength = 200;
+constexpr std::streamsize kMaxBodyFileBytes = 16 << 20;
+
+int Fail(absl::string_view message, int code = 1) {
+  std::cerr << "integrator-admin: " << message << "\n";
+  return code;
+}
+
+int CreateIntegrator(Store& store) {
+  const std::string name = absl::GetFlag(FLAGS_name);
+  if (name.empty() || name.size() > kMaxNameLength) {
+    return Fail("create-integrator needs --name of 1 to 200 bytes", 2);
+  }
+  absl::StatusOr<std::string> random = crypto::RandomBytes(8);
+  if (!random.ok()) return Fail(random.status().message());
+  const Integrator integrator{absl::StrCat("itg_", absl::BytesToHexString(*random)),
+                              name, absl::ToUnixMillis(absl::Now())};
+  if (absl::Status s = store.CreateIntegrator(integrator); !s.ok()) {
+    return Fail(s.message());
+  }
+  std::cout << integrator.id << "\n";
+  return 0;
+}
+
+int CreateKey(Store& store) {
+  const std::string integrator_id = absl::GetFlag(FLAGS_integrator);
+  const std::string service_name = absl::GetFlag(FLAGS_service);
+  if (integrator_id.empty() == service_name.empty()) {
+    return Fail("create-key needs exactly one of --integrator and --service", 2);
+  }
+  if (!service_name.empty() && !service::IsValidIntegratorId(service_name)) {
+    return Fail("--service must be 1 to 64 letters, digits, '_' or '-'", 2);
+  }
+  std::vector<std::string> scopes =
+      absl::StrSplit(absl::GetFlag(FLAGS_scopes), ',', absl::SkipEmpty());
+  if (scopes.empty()) return Fail("create-key needs --scopes", 2);
+  for (const std::string& scope : scopes) {
+    if (!auth::IsKnownScope(scope)) {
+      return Fail(absl::StrCat("unknown scope '", scope,
+                               "'; known: write:webhook-secret, "
+                               "admin:integrators, gateway:forward"),
+                  2);
+    }
+  }
+  if (!integrator_id.empty()) {
+    absl::StatusOr<Integrator> found = store.FindIntegrator(integrator_id);
+    if (!found.ok()) {
+      return Fail(absl::StrCat("integrator ", integrator_id, ": ",
+                               found.status().message()));
+    }
+  }
+  absl::StatusOr<auth::NewApiKey> key = auth::MintApiKey();
+  if (!key.ok()) return Fail(key.status().message());
+  ApiKeyRecord record;
+  record.key_id = key->key_id;
+  record.key_hash = key->key_hash;
+  record.display_prefix = key->display_prefix;
+  record.integrator_id = integrator_id;
+  record.service_name = service_name;
+  record.scopes = scopes;
+  record.created_at_ms = absl::ToUnixMillis(absl::Now());
+  if (absl::Status s = store.CreateApiKey(record); !s.ok()) {
+    return Fail(s.message());
+  }
+  std::cerr << "integrator-admin: created " << key->key_id << " ("
+            << key->display_prefix << "…); the key is shown only now\n";
+  std::cout << key->key << "\n";
+  crypto::Wipe(key->key);
+  return 0;
+}
+
+int RevokeKey(Store& store, absl::string_view id_or_prefix) {
+  absl::StatusOr<ApiKeyRecord> revoked = store.RevokeApiKey(id_or_prefix);
+  if (!revoked.ok()) return Fail(revoked.status().message());
+  std::cout << "revoked " << revoked->key_id << "\n";
+  return 0;
+}
+
+int ListIntegrators(Store& store) {
+  absl::StatusOr<std::vector<Integrator>> all = store.ListIntegrators();
+  if (!all.ok()) return Fail(all.status().message());
+  for (const Integrator& integrator : *all) {
+    std::cout << integrator.id << "\t" << integrator.name << "\n";
+  }
+  return 0;
+}
+
+int SignWebhook(Store& store) {
+  const std::string integrator_id = absl::GetFlag(FLAGS_integrator);
+  const std::string body_file = absl::GetFlag(FLAGS_body_file);
+  if (integrator_id.empty() || body_file.empty()) {
+    return Fail("sign-webhook needs --integrator and --body_file", 2);
+  }
+  std::ifstream in(body_file, std::ios::binary);
+  if (!in) return Fail(absl::StrCat("cannot read ", body_file));
+  std::string body(std::istreambuf_iterator<char>(in), {});
+  if (static_cast<std::streamsize>(body.size()) > kMaxBodyFileBytes) {
+    return Fail("the body file is larger than 16 MiB", 2);
+  }
+  absl::StatusOr<Integrator> found = store.FindIntegrator(integrator_id);
+  if (!found.ok()) {
+    return Fail(absl::StrCat("integrator ", integrator_id, ": ",
+                             found.status().message()));
+  }
+  absl::StatusOr<SealedSecret> sealed = store.GetWebhookSecret(integrator_id);
+  if (absl::IsNotFound(sealed.status())) {
+    return Fail(absl::StrCat("no webhook secret is set for ", integrator_id,
+                             ": its webhooks carry no Signature header"),
+                3);
+  }
+  if (!sealed.ok()) return Fail(sealed.status().message());
+  absl::StatusOr<std::vector<std::string>> key_ids = store.SealedKeyIds();
+  if (!key_ids.ok()) return Fail(key_ids.status().message());
+  absl::StatusOr<MasterKey> key = ResolveMasterKey(
+      absl::GetFlag(FLAGS_master_key_file), *key_ids, /*allow_create=*/false);
+  if (!key.ok()) return Fail(key.status().message());
+  SecretSealer sealer(std::move(*key));
+  absl::StatusOr<std::string> secret =
+      sealer.Open(SealPurpose::kWebhookSecret, integrator_id, *sealed);
+  if (!secret.ok()) {
+    return Fail(absl::StrCat("cannot open the webhook secret: ",
+                             secret.status().message()));
+  }
+  std::cout << webhook::WebhookSignature(*secret, body) << "\n";
+  crypto::Wipe(*secret);
+  return 0;
+}
+
+int Run(const std::vector<char*>& args) {
+  if (args.size() < 2) {
+    return Fail("usage: integrator-admin COMMAND [flags]; see --help", 2);
+  }
+  const std::string command = args[1];
+  const size_t extra = args.size() - 2;
+  const bool takes_argument = command == "revoke-key";
+  if (extra != (takes_argument ? 1u : 0u)) {
+    return Fail(absl::StrCat("wrong number of arguments for ", command), 2);
+  }
+  if (command != "create-integrator" && command != "create-key" &&
+      command != "revoke-key" && command != "list-integrators" &&
+      command != "sign-webhook") {
+    return Fail(absl::StrCat("unknown command '", command, "'"), 2);
+  }
+  absl::StatusOr<std::unique_ptr<Store>> store =
+      OpenStore(absl::GetFlag(FLAGS_store), {});
+  if (!store.ok()) return Fail(store.status().message());
+  if (command == "create-integrator") return CreateIntegrator(**store);
+  if (command == "create-key") return CreateKey(**store);
+  if (command == "revoke-key") return RevokeKey(**store, args[2]);
+  if (command == "list-integrators") return ListIntegrators(**store);
+  return SignWebhook(**store);
+}
+
+}  // namespace
+}  // namespace integrator
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "integrator-admin [--store=URI] [--master_key_file=F] COMMAND [flags]\n"
+      "commands: create-integrator, create-key, revoke-key, list-integrators, "
+      "sign-webhook");
+  return integrator::Run(absl::ParseCommandLine(argc, argv));
+}

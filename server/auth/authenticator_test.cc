@@ -1,0 +1,90 @@
+#include "server/auth/authenticator.h"
+
+#include "google/rpc/error_details.pb.h"
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "server/auth/api_key.h"
+#include "server/auth/scopes.h"
+#include "server/store/memory_store.h"
+
+namespace integrator::auth {
+namespace {
+
+google::rpc::ErrorInfo Info(const absl::Status& status) {
+  google::rpc::ErrorInfo info;
+  absl::optional<absl::Cord> payload =
+      status.GetPayload("type.googleapis.com/google.rpc.ErrorInfo");
+  if (payload.has_value()) info.ParseFromString(std::string(*payload));
+  return info;
+}
+
+class AuthenticatorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(store_.CreateIntegrator({"itg_a", "A", 1}).ok());
+    key_ = Mint({"write:webhook-secret"});
+    read_only_key_ = Mint({"admin:integrators"});
+  }
+  std::string Mint(std::vector<std::string> scopes) {
+    NewApiKey key = *MintApiKey();
+    EXPECT_TRUE(store_
+                    .CreateApiKey({key.key_id, key.key_hash, key.display_prefix,
+                                   "itg_a", "", scopes, 1, std::nullopt})
+                    .ok());
+    return key.key;
+  }
+  absl::StatusOr<Principal> Auth(std::optional<absl::string_view> header) {
+    return auth_.Authenticate(header, kScopeWriteWebhookSecret);
+  }
+
+  MemoryStore store_;
+  Authenticator auth_{&store_};
+  std::string key_;
+  std::string read_only_key_;
+};
+
+TEST_F(AuthenticatorTest, AcceptsBearerWithAnyCaseScheme) {
+  for (absl::string_view scheme : {"Bearer ", "bearer ", "BEARER "}) {
+    absl::StatusOr<Principal> who = Auth(absl::StrCat(scheme, key_));
+    ASSERT_TRUE(who.ok()) << who.status();
+    EXPECT_EQ(who->integrator_id, "itg_a");
+  }
+}
+
+TEST_F(AuthenticatorTest, MissingCredentialsCarryRealmAndScope) {
+  for (std::optional<absl::string_view> header :
+       {std::optional<absl::string_view>(), std::optional<absl::string_view>("  ")}) {
+    absl::StatusOr<Principal> who = Auth(header);
+    EXPECT_EQ(who.status().code(), absl::StatusCode::kUnauthenticated);
+    google::rpc::ErrorInfo info = Info(who.status());
+    EXPECT_EQ(info.reason(), "MISSING_CREDENTIALS");
+    EXPECT_EQ(info.domain(), "auth");
+    EXPECT_EQ(info.metadata().at("realm"), "integrator-api");
+    EXPECT_EQ(info.metadata().at("scope"), "write:webhook-secret");
+  }
+}
+
+TEST_F(AuthenticatorTest, BadUnknownAndRevokedKeysAreInvalidToken) {
+  const std::string unknown = MintApiKey()->key;
+  for (const std::string& header : std::vector<std::string>{
+           "Basic abc", "Bearer", "Bearer garbage", "Bearer " + unknown,
+        "Bearer " + key_ + "x", "Token " + key_,
+        "Bearer " + std::string(5000, 'a')}) {
+    absl::StatusOr<Principal> who = Auth(header);
+    EXPECT_EQ(who.status().code(), absl::StatusCode::kUnauthenticated) << header;
+    EXPECT_EQ(Info(who.status()).reason(), "INVALID_TOKEN");
+    EXPECT_EQ(who.status().ToString().find("sk_live_"), std::string::npos);
+  }
+  ASSERT_TRUE(store_.RevokeApiKey(key_.substr(0, 16)).ok());
+  EXPECT_EQ(Info(Auth("Bearer " + key_).status()).reason(), "INVALID_TOKEN");
+}
+
+TEST_F(AuthenticatorTest, MissingScopeIsPermissionDenied) {
+  absl::StatusOr<Principal> who = Auth("Bearer " + read_only_key_);
+  EXPECT_EQ(who.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Info(who.status()).reason(), "INSUFFICIENT_SCOPE");
+  EXPECT_EQ(Info(who.status()).metadata().at("scope"), "write:webhook-secret");
+}
+
+}  // namespace
+}  // namespace integrator::auth

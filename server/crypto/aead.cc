@@ -1,0 +1,117 @@
+#include "server/crypto/aead.h"
+
+#include <openssl/evp.h>
+
+#include <cstdint>
+#include <memory>
+
+#include "absl/status/status.h"
+#include "server/crypto/random.h"
+
+namespace integrator::crypto {
+namespace {
+
+struct CipherCtxDeleter {
+  void operator()(EVP_CIPHER_CTX* ctx) const { EVP_CIPHER_CTX_free(ctx); }
+};
+using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, CipherCtxDeleter>;
+
+const uint8_t* Bytes(absl::string_view s) {
+  static const uint8_t kEmpty = 0;
+  return s.empty() ? &kEmpty : reinterpret_cast<const uint8_t*>(s.data());
+}
+
+absl::Status CheckSizes(absl::string_view key, absl::string_view nonce,
+                        absl::string_view data, absl::string_view aad) {
+  if (key.size() != kAes256KeyBytes) {
+    return absl::InvalidArgumentError("AES-256-GCM needs a 32-byte key");
+  }
+  if (nonce.size() != kGcmNonceBytes) {
+    return absl::InvalidArgumentError("AES-256-GCM needs a 12-byte nonce");
+  }
+  if (data.size() > kMaxAeadInputBytes || aad.size() > kMaxAeadInputBytes) {
+    return absl::InvalidArgumentError("AES-256-GCM input is too large");
+  }
+  return absl::OkStatus();
+}
+
+// Creates a context keyed for one operation; `encrypt` picks the direction.
+absl::StatusOr<CipherCtx> NewContext(bool encrypt, absl::string_view key,
+                                     absl::string_view nonce) {
+  CipherCtx ctx(EVP_CIPHER_CTX_new());
+  if (!ctx) return absl::InternalError("cannot allocate a cipher context");
+  const int enc = encrypt ? 1 : 0;
+  if (EVP_CipherInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr,
+                        nullptr, enc) != 1 ||
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN,
+                          static_cast<int>(nonce.size()), nullptr) != 1 ||
+      EVP_CipherInit_ex(ctx.get(), nullptr, nullptr, Bytes(key), Bytes(nonce),
+                        enc) != 1) {
+    return absl::InternalError("cannot initialise AES-256-GCM");
+  }
+  return ctx;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> Aes256GcmSeal(absl::string_view key,
+                                          absl::string_view nonce,
+                                          absl::string_view plaintext,
+                                          absl::string_view aad) {
+  if (absl::Status s = CheckSizes(key, nonce, plaintext, aad); !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<CipherCtx> ctx = NewContext(/*encrypt=*/true, key, nonce);
+  if (!ctx.ok()) return ctx.status();
+  std::string out(plaintext.size() + kGcmTagBytes, '\0');
+  auto* out_bytes = reinterpret_cast<uint8_t*>(out.data());
+  int len = 0;
+  int total = 0;
+  if (EVP_CipherUpdate(ctx->get(), nullptr, &len, Bytes(aad),
+                       static_cast<int>(aad.size())) != 1 ||
+      EVP_CipherUpdate(ctx->get(), out_bytes, &len, Bytes(plaintext),
+                       static_cast<int>(plaintext.size())) != 1) {
+    return absl::InternalError("AES-256-GCM encryption failed");
+  }
+  total = len;
+  if (EVP_CipherFinal_ex(ctx->get(), out_bytes + total, &len) != 1 ||
+      EVP_CIPHER_CTX_ctrl(ctx->get(), EVP_CTRL_GCM_GET_TAG,
+                          static_cast<int>(kGcmTagBytes),
+                          out_bytes + plaintext.size()) != 1) {
+    return absl::InternalError("AES-256-GCM encryption failed");
+  }
+  return out;
+}
+
+absl::StatusOr<std::string> Aes256GcmOpen(absl::string_view key,
+                                          absl::string_view nonce,
+                                          absl::string_view sealed,
+                                          absl::string_view aad) {
+  if (absl::Status s = CheckSizes(key, nonce, sealed, aad); !s.ok()) return s;
+  if (sealed.size() < kGcmTagBytes) {
+    return absl::PermissionDeniedError("sealed value is truncated");
+  }
+  const size_t text_size = sealed.size() - kGcmTagBytes;
+  absl::StatusOr<CipherCtx> ctx = NewContext(/*encrypt=*/false, key, nonce);
+  if (!ctx.ok()) return ctx.status();
+  std::string tag(sealed.substr(text_size));
+  std::string out(text_size, '\0');
+  auto* out_bytes = reinterpret_cast<uint8_t*>(out.data());
+  int len = 0;
+  bool ok = EVP_CipherUpdate(ctx->get(), nullptr, &len, Bytes(aad),
+                             static_cast<int>(aad.size())) == 1 &&
+            EVP_CipherUpdate(ctx->get(), out_bytes, &len, Bytes(sealed),
+                             static_cast<int>(text_size)) == 1 &&
+            EVP_CIPHER_CTX_ctrl(ctx->get(), EVP_CTRL_GCM_SET_TAG,
+                                static_cast<int>(kGcmTagBytes),
+                                tag.data()) == 1 &&
+            EVP_CipherFinal_ex(ctx->get(), out_bytes + len, &len) == 1;
+  if (!ok) {
+    Wipe(out);
+    return absl::PermissionDeniedError(
+        "sealed value failed authentication: wrong key or tampered data");
+  }
+  return out;
+}
+
+}  // namespace integrator::crypto

@@ -1,0 +1,86 @@
+#include "server/integrator_server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "grpc/health/v1/health.pb.h"
+#include "server/sealing/master_key.h"
+#include "server/store/store_factory.h"
+
+namespace integrator {
+namespace {
+
+// The stock health service is not built from the protobuf descriptor, so
+// reflection could list grpc.health.v1.Health but not describe it. Touching
+// the generated descriptor links it in and registers it in the pool, which is
+// what grpcurl needs to call Health without a -proto flag.
+void RegisterHealthDescriptor() {
+  (void)grpc::health::v1::HealthCheckRequest::descriptor();
+}
+
+}  // namespace
+
+IntegratorServer::IntegratorServer(ServerOptions options)
+    : options_(std::move(options)) {}
+
+IntegratorServer::~IntegratorServer() { Shutdown(); }
+
+absl::Status IntegratorServer::Start() {
+  absl::StatusOr<std::unique_ptr<Store>> store = OpenStore(
+      options_.store_uri,
+      {.simulated_commit_latency = options_.simulated_commit_latency});
+  if (!store.ok()) return store.status();
+  store_ = std::move(*store);
+
+  absl::StatusOr<std::vector<std::string>> sealed_ids = store_->SealedKeyIds();
+  if (!sealed_ids.ok()) return sealed_ids.status();
+  // A memory store starts empty, so its key may be created like a new file's.
+  absl::StatusOr<MasterKey> key = ResolveMasterKey(
+      options_.master_key_file, *sealed_ids, /*allow_create=*/true);
+  if (!key.ok()) return key.status();
+  sealer_ = std::make_unique<SecretSealer>(std::move(*key));
+
+  integrator_service_ = std::make_unique<service::IntegratorServiceImpl>(
+      store_.get(), sealer_.get());
+  operator_service_ =
+      std::make_unique<service::OperatorServiceImpl>(store_.get());
+
+  RegisterHealthDescriptor();
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options_.grpc_address,
+                           grpc::InsecureServerCredentials(), &grpc_port_);
+  builder.SetMaxReceiveMessageSize(options_.max_receive_bytes);
+  builder.RegisterService(integrator_service_.get());
+  builder.RegisterService(operator_service_.get());
+  server_ = builder.BuildAndStart();
+  if (server_ == nullptr || grpc_port_ == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen for gRPC on ", options_.grpc_address));
+  }
+  server_->GetHealthCheckService()->SetServingStatus(true);
+  return absl::OkStatus();
+}
+
+std::shared_ptr<grpc::Channel> IntegratorServer::InProcessChannel() {
+  return server_->InProcessChannel(grpc::ChannelArguments());
+}
+
+void IntegratorServer::Shutdown() {
+  if (shut_down_) return;
+  shut_down_ = true;
+  if (server_ != nullptr) {
+    server_->GetHealthCheckService()->SetServingStatus(false);
+    // In-flight calls keep running until done or until the deadline; their
+    // store writes still commit because the store closes only afterwards.
+    server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.drain_timeout));
+    server_->Wait();
+  }
+  if (store_ != nullptr) store_->Close();
+}
+
+}  // namespace integrator

@@ -1,0 +1,71 @@
+// The integrator-server process: store, master key, gRPC services, health and
+// reflection, assembled from a plain options struct.
+//
+// Contract:
+// - Start() opens the store, resolves the master key (see
+//   server/sealing/master_key.h), starts gRPC on `grpc_address` (port 0 picks
+//   a free port; grpc_port() tells which), and only then reports SERVING on
+//   grpc.health.v1. Any failure is returned with a message that says why.
+// - Shutdown() reports NOT_SERVING, stops accepting calls, lets in-flight
+//   calls finish for up to `drain_timeout` (their store writes included),
+//   then closes the store. Idempotent.
+// - Health and reflection need no credentials; every other RPC does.
+//
+// EXAMPLE:
+//   IntegratorServer server(options);
+//   if (absl::Status s = server.Start(); !s.ok()) { ...; return 1; }
+//   WaitForTerminationSignal();
+//   server.Shutdown();
+#ifndef INTEGRATOR_SERVER_INTEGRATOR_SERVER_H_
+#define INTEGRATOR_SERVER_INTEGRATOR_SERVER_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "server/sealing/secret_sealer.h"
+#include "server/service/integrator_service.h"
+#include "server/service/operator_service.h"
+#include "server/store/store.h"
+
+namespace integrator {
+
+struct ServerOptions {
+  std::string grpc_address = "127.0.0.1:50051";
+  std::string store_uri = "sqlite:data/integrator.db";
+  std::string master_key_file = "data/master.key";
+  // Also the REST body limit: a gRPC caller cannot bypass it.
+  int max_receive_bytes = 64 * 1024;
+  absl::Duration drain_timeout = absl::Seconds(10);
+  absl::Duration simulated_commit_latency = absl::ZeroDuration();
+};
+
+class IntegratorServer {
+ public:
+  explicit IntegratorServer(ServerOptions options);
+  ~IntegratorServer();
+
+  absl::Status Start();
+  void Shutdown();
+
+  int grpc_port() const { return grpc_port_; }
+  // An in-process channel to the services, for the embedded gateway.
+  std::shared_ptr<grpc::Channel> InProcessChannel();
+
+ private:
+  const ServerOptions options_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<SecretSealer> sealer_;
+  std::unique_ptr<service::IntegratorServiceImpl> integrator_service_;
+  std::unique_ptr<service::OperatorServiceImpl> operator_service_;
+  std::unique_ptr<grpc::Server> server_;
+  int grpc_port_ = 0;
+  bool shut_down_ = false;
+};
+
+}  // namespace integrator
+
+#endif  // INTEGRATOR_SERVER_INTEGRATOR_SERVER_H_

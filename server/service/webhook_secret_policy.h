@@ -1,0 +1,49 @@
+// The rules of UpdateWebhookSecret that do not touch the network or the
+// store: what a valid secret is, and which integrator a caller may act on.
+//
+// Contract:
+// - A secret is 1 to 1024 Unicode code points of valid UTF-8, kept
+//   byte-exact (no trimming, no normalisation). Violations are
+//   INVALID_ARGUMENT with a BadRequest violation on `secret`; the message
+//   never contains the secret.
+// - ResolveTargetIntegrator: a credential bound to an integrator acts on it
+//   (naming another is PERMISSION_DENIED); an internal caller needs
+//   `admin:integrators` and must name one (INVALID_ARGUMENT on
+//   `integrator_id` when it does not). Ids are 1 to 64 of [A-Za-z0-9_-].
+//
+// EXAMPLE:
+//   if (absl::Status s = ValidateWebhookSecret(req.secret()); !s.ok()) ...
+//   absl::StatusOr<std::string> target =
+//       ResolveTargetIntegrator(principal, req.integrator_id());
+#ifndef INTEGRATOR_SERVER_SERVICE_WEBHOOK_SECRET_POLICY_H_
+#define INTEGRATOR_SERVER_SERVICE_WEBHOOK_SECRET_POLICY_H_
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "server/auth/principal.h"
+
+namespace integrator::service {
+
+inline constexpr size_t kMinSecretCodePoints = 1;
+inline constexpr size_t kMaxSecretCodePoints = 1024;
+inline constexpr size_t kMaxIntegratorIdLength = 64;
+
+// Code points in `text`, or nullopt when it is not valid UTF-8 (overlong
+// forms, surrogates and values past U+10FFFF are invalid).
+std::optional<size_t> CountUtf8CodePoints(absl::string_view text);
+
+bool IsValidIntegratorId(absl::string_view id);
+
+absl::Status ValidateWebhookSecret(absl::string_view secret);
+
+absl::StatusOr<std::string> ResolveTargetIntegrator(
+    const auth::Principal& principal, absl::string_view requested_id);
+
+}  // namespace integrator::service
+
+#endif  // INTEGRATOR_SERVER_SERVICE_WEBHOOK_SECRET_POLICY_H_

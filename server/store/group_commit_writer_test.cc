@@ -1,0 +1,78 @@
+#include "server/store/group_commit_writer.h"
+
+#include <filesystem>
+#include <string>
+
+#include "absl/synchronization/blocking_counter.h"
+#include "gtest/gtest.h"
+
+namespace integrator {
+namespace {
+
+SqliteDb OpenTestDb(const std::string& path) {
+  std::filesystem::remove(path);
+  sqlite3* raw = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+  SqliteDb db(raw);
+  EXPECT_TRUE(SqliteExec(db.get(), "PRAGMA journal_mode=WAL;"
+                                   "CREATE TABLE t (v INTEGER UNIQUE)")
+                  .ok());
+  return db;
+}
+
+absl::Status Insert(sqlite3* db, int v) {
+  return SqliteExec(db, "INSERT INTO t VALUES (" + std::to_string(v) + ")");
+}
+
+TEST(GroupCommitWriterTest, AFailingOperationDoesNotSinkItsBatch) {
+  const std::string path = ::testing::TempDir() + "/gcw_fail.db";
+  sqlite3* reader = nullptr;
+  {
+    GroupCommitWriter writer(
+        OpenTestDb(path),
+        {.simulated_commit_latency = absl::Milliseconds(30)});
+    absl::BlockingCounter done(3);
+    absl::Status results[3];
+    // The duplicate value violates UNIQUE: only that op fails.
+    const int values[3] = {1, 1, 2};
+    for (int i = 0; i < 3; ++i) {
+      writer.Submit([v = values[i]](sqlite3* db) { return Insert(db, v); },
+                    [&, i](absl::Status s) {
+                      results[i] = s;
+                      done.DecrementCount();
+                    },
+                    /*is_update=*/true);
+    }
+    done.Wait();
+    EXPECT_TRUE(results[0].ok());
+    EXPECT_FALSE(results[1].ok());
+    EXPECT_TRUE(results[2].ok());
+    EXPECT_EQ(writer.updates(), 2u);
+  }
+  ASSERT_EQ(sqlite3_open(path.c_str(), &reader), SQLITE_OK);
+  SqliteDb db(reader);
+  EXPECT_EQ(*SqliteQueryText(db.get(), "SELECT COUNT(*) FROM t"), "2");
+}
+
+TEST(GroupCommitWriterTest, CloseDrainsTheQueueThenRefuses) {
+  const std::string path = ::testing::TempDir() + "/gcw_close.db";
+  GroupCommitWriter writer(OpenTestDb(path), {});
+  absl::BlockingCounter done(50);
+  int ok = 0;
+  for (int i = 0; i < 50; ++i) {
+    writer.Submit([i](sqlite3* db) { return Insert(db, i); },
+                  [&](absl::Status s) {
+                    ok += s.ok() ? 1 : 0;
+                    done.DecrementCount();
+                  },
+                  false);
+  }
+  writer.Close();
+  done.Wait();
+  EXPECT_EQ(ok, 50);
+  EXPECT_TRUE(absl::IsUnavailable(
+      writer.SubmitAndWait([](sqlite3* db) { return Insert(db, 99); })));
+}
+
+}  // namespace
+}  // namespace integrator

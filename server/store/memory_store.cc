@@ -1,0 +1,129 @@
+#include "server/store/memory_store.h"
+
+#include <set>
+#include <utility>
+
+#include "absl/time/clock.h"
+
+namespace integrator {
+
+absl::Status MemoryStore::CreateIntegrator(const Integrator& integrator) {
+  absl::MutexLock lock(&mu_);
+  if (!integrators_.emplace(integrator.id, integrator).second) {
+    return absl::AlreadyExistsError("integrator already exists");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Integrator> MemoryStore::FindIntegrator(absl::string_view id) {
+  absl::MutexLock lock(&mu_);
+  auto it = integrators_.find(std::string(id));
+  if (it == integrators_.end()) return absl::NotFoundError("integrator not found");
+  return it->second;
+}
+
+absl::StatusOr<std::vector<Integrator>> MemoryStore::ListIntegrators() {
+  absl::MutexLock lock(&mu_);
+  std::vector<Integrator> out;
+  for (const auto& [id, integrator] : integrators_) out.push_back(integrator);
+  return out;
+}
+
+absl::Status MemoryStore::CreateApiKey(const ApiKeyRecord& key) {
+  absl::MutexLock lock(&mu_);
+  if (!key.integrator_id.empty() && !integrators_.contains(key.integrator_id)) {
+    return absl::NotFoundError("integrator not found");
+  }
+  for (const auto& [hash, existing] : keys_by_hash_) {
+    if (existing.key_id == key.key_id) {
+      return absl::AlreadyExistsError("key id already exists");
+    }
+  }
+  if (!keys_by_hash_.emplace(key.key_hash, key).second) {
+    return absl::AlreadyExistsError("key already exists");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ApiKeyRecord> MemoryStore::FindApiKeyByHash(
+    absl::string_view key_hash) {
+  absl::MutexLock lock(&mu_);
+  auto it = keys_by_hash_.find(key_hash);
+  if (it == keys_by_hash_.end()) return absl::NotFoundError("API key not found");
+  return it->second;
+}
+
+absl::StatusOr<ApiKeyRecord> MemoryStore::RevokeApiKey(
+    absl::string_view id_or_prefix) {
+  absl::MutexLock lock(&mu_);
+  ApiKeyRecord* match = nullptr;
+  for (auto& [hash, key] : keys_by_hash_) {
+    if (key.key_id != id_or_prefix && key.display_prefix != id_or_prefix) {
+      continue;
+    }
+    if (match != nullptr) {
+      return absl::FailedPreconditionError(
+          "several keys share that prefix; give the key id");
+    }
+    match = &key;
+  }
+  if (match == nullptr) return absl::NotFoundError("no key has that id or prefix");
+  if (!match->revoked_at_ms.has_value()) {
+    match->revoked_at_ms = absl::ToUnixMillis(absl::Now());
+  }
+  return *match;
+}
+
+void MemoryStore::UpdateWebhookSecret(std::string integrator_id, SealFn seal,
+                                      DoneFn done) {
+  absl::Status result;
+  {
+    absl::MutexLock lock(&mu_);
+    if (closed_) {
+      result = absl::UnavailableError("the store is shutting down");
+    } else if (!integrators_.contains(integrator_id)) {
+      result = absl::NotFoundError("integrator not found");
+    } else {
+      auto it = webhook_secrets_.find(integrator_id);
+      const int64_t version =
+          it == webhook_secrets_.end() ? 0 : it->second.version;
+      absl::StatusOr<SealedSecret> sealed = seal(version + 1);
+      if (sealed.ok()) {
+        webhook_secrets_[integrator_id] = std::move(*sealed);
+        ++updates_;
+      } else {
+        result = sealed.status();
+      }
+    }
+  }
+  done(std::move(result));
+}
+
+absl::StatusOr<SealedSecret> MemoryStore::GetWebhookSecret(
+    absl::string_view integrator_id) {
+  absl::MutexLock lock(&mu_);
+  auto it = webhook_secrets_.find(integrator_id);
+  if (it == webhook_secrets_.end()) {
+    return absl::NotFoundError("no webhook secret is set");
+  }
+  return it->second;
+}
+
+absl::StatusOr<std::vector<std::string>> MemoryStore::SealedKeyIds() {
+  absl::MutexLock lock(&mu_);
+  std::set<std::string> ids;
+  for (const auto& [id, sealed] : webhook_secrets_) ids.insert(sealed.key_id);
+  return std::vector<std::string>(ids.begin(), ids.end());
+}
+
+StoreStats MemoryStore::Stats() {
+  absl::MutexLock lock(&mu_);
+  return StoreStats{"memory", "none", "none", updates_, updates_};
+}
+
+void MemoryStore::Close() {
+  absl::MutexLock lock(&mu_);
+  closed_ = true;
+}
+
+}  // namespace integrator

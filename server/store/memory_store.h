@@ -1,0 +1,58 @@
+// A store that keeps everything in process memory: for tests and for the
+// benchmark baseline that measures what durability costs.
+//
+// Contract: see store.h, except that nothing survives the process and
+// "durable" means "in the map". Writes complete before UpdateWebhookSecret
+// returns; `done` runs on the caller's thread. Stats report one commit per
+// update, since there is nothing to batch.
+//
+// EXAMPLE:
+//   MemoryStore store;
+//   store.CreateIntegrator({"itg_1", "Acme", 0});
+#ifndef INTEGRATOR_SERVER_STORE_MEMORY_STORE_H_
+#define INTEGRATOR_SERVER_STORE_MEMORY_STORE_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+#include "server/store/store.h"
+
+namespace integrator {
+
+class MemoryStore : public Store {
+ public:
+  absl::Status CreateIntegrator(const Integrator& integrator) override;
+  absl::StatusOr<Integrator> FindIntegrator(absl::string_view id) override;
+  absl::StatusOr<std::vector<Integrator>> ListIntegrators() override;
+  absl::Status CreateApiKey(const ApiKeyRecord& key) override;
+  absl::StatusOr<ApiKeyRecord> FindApiKeyByHash(
+      absl::string_view key_hash) override;
+  absl::StatusOr<ApiKeyRecord> RevokeApiKey(
+      absl::string_view id_or_prefix) override;
+  void UpdateWebhookSecret(std::string integrator_id, SealFn seal,
+                           DoneFn done) override;
+  absl::StatusOr<SealedSecret> GetWebhookSecret(
+      absl::string_view integrator_id) override;
+  absl::StatusOr<std::vector<std::string>> SealedKeyIds() override;
+  StoreStats Stats() override;
+  void Close() override;
+
+ private:
+  absl::Mutex mu_;
+  // Ordered, so listings are stable.
+  std::map<std::string, Integrator> integrators_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, ApiKeyRecord> keys_by_hash_
+      ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, SealedSecret> webhook_secrets_
+      ABSL_GUARDED_BY(mu_);
+  uint64_t updates_ ABSL_GUARDED_BY(mu_) = 0;
+  bool closed_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace integrator
+
+#endif  // INTEGRATOR_SERVER_STORE_MEMORY_STORE_H_

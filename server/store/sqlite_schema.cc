@@ -1,0 +1,88 @@
+#include "server/store/sqlite_schema.h"
+
+#include <cstdint>
+#include <iterator>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "server/store/sqlite_statement.h"
+
+namespace integrator {
+namespace {
+
+// Index i holds the migration to version i + 1. Never edit a shipped entry:
+// add a new one.
+constexpr const char* kMigrations[] = {
+    // 1: integrators, API keys and sealed webhook secrets.
+    R"sql(
+CREATE TABLE integrators (
+  id            TEXT PRIMARY KEY,
+  name          TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL
+);
+CREATE TABLE api_keys (
+  key_id         TEXT PRIMARY KEY,
+  key_hash       TEXT NOT NULL UNIQUE,
+  display_prefix TEXT NOT NULL,
+  integrator_id  TEXT REFERENCES integrators(id),
+  service_name   TEXT,
+  scopes         TEXT NOT NULL,
+  created_at_ms  INTEGER NOT NULL,
+  revoked_at_ms  INTEGER,
+  CHECK ((integrator_id IS NULL) <> (service_name IS NULL))
+);
+CREATE INDEX api_keys_display_prefix ON api_keys(display_prefix);
+CREATE TABLE webhook_secrets (
+  integrator_id TEXT PRIMARY KEY REFERENCES integrators(id),
+  version       INTEGER NOT NULL,
+  key_id        TEXT NOT NULL,
+  nonce         BLOB NOT NULL,
+  ciphertext    BLOB NOT NULL,
+  updated_at_ms INTEGER NOT NULL
+);
+)sql",
+};
+
+}  // namespace
+
+int LatestSqliteSchemaVersion() {
+  return static_cast<int>(std::size(kMigrations));
+}
+
+absl::Status MigrateSqliteSchema(sqlite3* db) {
+  if (absl::Status s = SqliteExec(db,
+                                  "CREATE TABLE IF NOT EXISTS schema_migrations"
+                                  " (version INTEGER PRIMARY KEY,"
+                                  "  applied_at_ms INTEGER NOT NULL)");
+      !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<std::string> current = SqliteQueryText(
+      db, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+  if (!current.ok()) return current.status();
+  const int version = std::stoi(*current);
+  if (version > LatestSqliteSchemaVersion()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the database has schema version ", version,
+        ", newer than this binary's ", LatestSqliteSchemaVersion(),
+        "; upgrade the binary"));
+  }
+  for (int next = version + 1; next <= LatestSqliteSchemaVersion(); ++next) {
+    absl::Status s = SqliteExec(db, "BEGIN IMMEDIATE");
+    if (s.ok()) s = SqliteExec(db, kMigrations[next - 1]);
+    if (s.ok()) {
+      s = SqliteExec(db, absl::StrCat("INSERT INTO schema_migrations VALUES (",
+                                      next, ", ", absl::ToUnixMillis(absl::Now()),
+                                      ")"));
+    }
+    if (s.ok()) s = SqliteExec(db, "COMMIT");
+    if (!s.ok()) {
+      (void)SqliteExec(db, "ROLLBACK");
+      return absl::Status(s.code(), absl::StrCat("schema migration to version ",
+                                                 next, " failed: ", s.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace integrator

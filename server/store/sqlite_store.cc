@@ -1,0 +1,360 @@
+#include "server/store/sqlite_store.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "server/store/sqlite_schema.h"
+
+namespace integrator {
+namespace {
+
+constexpr int kBusyTimeoutMs = 5000;
+// Read connections kept open between calls; more are opened under load and
+// closed when the pool is full.
+constexpr size_t kMaxIdleReaders = 8;
+
+constexpr absl::string_view kApiKeyColumns =
+    "key_id, key_hash, display_prefix, integrator_id, service_name, scopes, "
+    "created_at_ms, revoked_at_ms";
+
+int64_t NowMs() { return absl::ToUnixMillis(absl::Now()); }
+
+absl::Status CreateFileOwnerOnly(const std::string& path) {
+  const std::filesystem::path p(path);
+  std::error_code ec;
+  if (p.has_parent_path() && !std::filesystem::exists(p.parent_path())) {
+    std::filesystem::create_directories(p.parent_path(), ec);
+    if (ec) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("cannot create the folder of ", path, ": ", ec.message()));
+    }
+    std::filesystem::permissions(p.parent_path(),
+                                 std::filesystem::perms::owner_all, ec);
+  }
+  const int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot open database file ", path));
+  }
+  // An existing file made by hand may be wider; secrets live in it.
+  const int rc = fchmod(fd, 0600);
+  close(fd);
+  if (rc != 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot restrict database file ", path, " to mode 0600"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<SqliteDb> OpenConnection(const std::string& path) {
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(
+      path.c_str(), &raw,
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW,
+      nullptr);
+  SqliteDb db(raw);
+  if (rc != SQLITE_OK) return SqliteError(db.get(), rc, "open");
+  sqlite3_extended_result_codes(db.get(), 1);
+  sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
+  if (absl::Status s = SqliteExec(db.get(),
+                                  "PRAGMA foreign_keys=ON;"
+                                  "PRAGMA synchronous=FULL;"
+                                  "PRAGMA secure_delete=ON;");
+      !s.ok()) {
+    return s;
+  }
+  return db;
+}
+
+std::string SynchronousName(absl::string_view level) {
+  if (level == "0") return "off";
+  if (level == "1") return "normal";
+  if (level == "2") return "full";
+  if (level == "3") return "extra";
+  return std::string(level);
+}
+
+ApiKeyRecord ReadApiKey(const SqliteStatement& row) {
+  ApiKeyRecord key;
+  key.key_id = row.ColumnText(0);
+  key.key_hash = row.ColumnText(1);
+  key.display_prefix = row.ColumnText(2);
+  key.integrator_id = row.ColumnText(3);
+  key.service_name = row.ColumnText(4);
+  key.scopes = absl::StrSplit(row.ColumnText(5), ',', absl::SkipEmpty());
+  key.created_at_ms = row.ColumnInt64(6);
+  if (!row.ColumnIsNull(7)) key.revoked_at_ms = row.ColumnInt64(7);
+  return key;
+}
+
+}  // namespace
+
+class SqliteStore::ReaderLease {
+ public:
+  static absl::StatusOr<ReaderLease> Borrow(SqliteStore* store) {
+    {
+      absl::MutexLock lock(&store->readers_mu_);
+      if (!store->idle_readers_.empty()) {
+        SqliteDb db = std::move(store->idle_readers_.back());
+        store->idle_readers_.pop_back();
+        return ReaderLease(store, std::move(db));
+      }
+    }
+    absl::StatusOr<SqliteDb> db = store->OpenReader();
+    if (!db.ok()) return db.status();
+    return ReaderLease(store, std::move(*db));
+  }
+  ReaderLease(ReaderLease&&) = default;
+  ~ReaderLease() {
+    if (!db_) return;
+    absl::MutexLock lock(&store_->readers_mu_);
+    if (store_->idle_readers_.size() < kMaxIdleReaders) {
+      store_->idle_readers_.push_back(std::move(db_));
+    }
+  }
+  sqlite3* get() const { return db_.get(); }
+
+ private:
+  ReaderLease(SqliteStore* store, SqliteDb db)
+      : store_(store), db_(std::move(db)) {}
+  SqliteStore* store_;
+  SqliteDb db_;
+};
+
+absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
+    absl::string_view path, const Options& options) {
+  const std::string p(path);
+  if (absl::Status s = CreateFileOwnerOnly(p); !s.ok()) return s;
+  absl::StatusOr<SqliteDb> db = OpenConnection(p);
+  if (!db.ok()) return db.status();
+  absl::StatusOr<std::string> journal_mode =
+      SqliteQueryText(db->get(), "PRAGMA journal_mode=WAL");
+  if (!journal_mode.ok()) return journal_mode.status();
+  if (*journal_mode != "wal") {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot put ", p, " in WAL mode (got ", *journal_mode, ")"));
+  }
+  absl::StatusOr<std::string> synchronous =
+      SqliteQueryText(db->get(), "PRAGMA synchronous");
+  if (!synchronous.ok()) return synchronous.status();
+  if (absl::Status s = MigrateSqliteSchema(db->get()); !s.ok()) return s;
+  return std::make_unique<SqliteStore>(OpenedTag(), p, *journal_mode,
+                                       SynchronousName(*synchronous),
+                                       std::move(*db), options);
+}
+
+SqliteStore::SqliteStore(OpenedTag, std::string path, std::string journal_mode,
+                         std::string synchronous, SqliteDb writer_db,
+                         const Options& options)
+    : path_(std::move(path)),
+      journal_mode_(std::move(journal_mode)),
+      synchronous_(std::move(synchronous)),
+      writer_(std::move(writer_db),
+              GroupCommitWriter::Options{
+                  .simulated_commit_latency = options.simulated_commit_latency}) {}
+
+SqliteStore::~SqliteStore() { Close(); }
+
+void SqliteStore::Close() { writer_.Close(); }
+
+absl::StatusOr<SqliteDb> SqliteStore::OpenReader() {
+  absl::StatusOr<SqliteDb> db = OpenConnection(path_);
+  if (!db.ok()) return db.status();
+  if (absl::Status s = SqliteExec(db->get(), "PRAGMA query_only=ON"); !s.ok()) {
+    return s;
+  }
+  return db;
+}
+
+absl::Status SqliteStore::CreateIntegrator(const Integrator& integrator) {
+  return writer_.SubmitAndWait([&](sqlite3* db) -> absl::Status {
+    absl::StatusOr<SqliteStatement> stmt = SqliteStatement::Prepare(
+        db, "INSERT INTO integrators(id, name, created_at_ms) VALUES(?,?,?)");
+    if (!stmt.ok()) return stmt.status();
+    return stmt->BindText(1, integrator.id)
+        .BindText(2, integrator.name)
+        .BindInt64(3, integrator.created_at_ms)
+        .Run();
+  });
+}
+
+absl::StatusOr<Integrator> SqliteStore::FindIntegrator(absl::string_view id) {
+  absl::StatusOr<ReaderLease> reader = ReaderLease::Borrow(this);
+  if (!reader.ok()) return reader.status();
+  absl::StatusOr<SqliteStatement> stmt = SqliteStatement::Prepare(
+      reader->get(), "SELECT id, name, created_at_ms FROM integrators WHERE id=?");
+  if (!stmt.ok()) return stmt.status();
+  absl::StatusOr<bool> row = stmt->BindText(1, id).Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::NotFoundError("integrator not found");
+  return Integrator{stmt->ColumnText(0), stmt->ColumnText(1),
+                    stmt->ColumnInt64(2)};
+}
+
+absl::StatusOr<std::vector<Integrator>> SqliteStore::ListIntegrators() {
+  absl::StatusOr<ReaderLease> reader = ReaderLease::Borrow(this);
+  if (!reader.ok()) return reader.status();
+  absl::StatusOr<SqliteStatement> stmt = SqliteStatement::Prepare(
+      reader->get(),
+      "SELECT id, name, created_at_ms FROM integrators ORDER BY created_at_ms, id");
+  if (!stmt.ok()) return stmt.status();
+  std::vector<Integrator> out;
+  for (;;) {
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return out;
+    out.push_back(Integrator{stmt->ColumnText(0), stmt->ColumnText(1),
+                             stmt->ColumnInt64(2)});
+  }
+}
+
+absl::Status SqliteStore::CreateApiKey(const ApiKeyRecord& key) {
+  return writer_.SubmitAndWait([&](sqlite3* db) -> absl::Status {
+    absl::StatusOr<SqliteStatement> stmt = SqliteStatement::Prepare(
+        db, absl::StrCat("INSERT INTO api_keys(", kApiKeyColumns,
+                         ") VALUES(?,?,?,?,?,?,?,NULL)"));
+    if (!stmt.ok()) return stmt.status();
+    stmt->BindText(1, key.key_id)
+        .BindText(2, key.key_hash)
+        .BindText(3, key.display_prefix)
+        .BindText(6, absl::StrJoin(key.scopes, ","))
+        .BindInt64(7, key.created_at_ms);
+    if (key.integrator_id.empty()) {
+      stmt->BindNull(4).BindText(5, key.service_name);
+    } else {
+      stmt->BindText(4, key.integrator_id).BindNull(5);
+    }
+    return stmt->Run();
+  });
+}
+
+absl::StatusOr<ApiKeyRecord> SqliteStore::FindApiKeyByHash(
+    absl::string_view key_hash) {
+  absl::StatusOr<ReaderLease> reader = ReaderLease::Borrow(this);
+  if (!reader.ok()) return reader.status();
+  absl::StatusOr<SqliteStatement> stmt = SqliteStatement::Prepare(
+      reader->get(),
+      absl::StrCat("SELECT ", kApiKeyColumns, " FROM api_keys WHERE key_hash=?"));
+  if (!stmt.ok()) return stmt.status();
+  absl::StatusOr<bool> row = stmt->BindText(1, key_hash).Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::NotFoundError("API key not found");
+  return ReadApiKey(*stmt);
+}
+
+absl::StatusOr<ApiKeyRecord> SqliteStore::RevokeApiKey(
+    absl::string_view id_or_prefix) {
+  ApiKeyRecord revoked;
+  absl::Status s = writer_.SubmitAndWait([&](sqlite3* db) -> absl::Status {
+    absl::StatusOr<SqliteStatement> find = SqliteStatement::Prepare(
+        db, absl::StrCat("SELECT ", kApiKeyColumns,
+                         " FROM api_keys WHERE key_id=?1 OR display_prefix=?1"));
+    if (!find.ok()) return find.status();
+    find->BindText(1, id_or_prefix);
+    std::vector<ApiKeyRecord> matches;
+    for (;;) {
+      absl::StatusOr<bool> row = find->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      matches.push_back(ReadApiKey(*find));
+    }
+    if (matches.empty()) return absl::NotFoundError("no key has that id or prefix");
+    if (matches.size() > 1) {
+      return absl::FailedPreconditionError(
+          "several keys share that prefix; give the key id");
+    }
+    revoked = std::move(matches.front());
+    if (revoked.revoked_at_ms.has_value()) return absl::OkStatus();
+    revoked.revoked_at_ms = NowMs();
+    absl::StatusOr<SqliteStatement> update = SqliteStatement::Prepare(
+        db, "UPDATE api_keys SET revoked_at_ms=? WHERE key_id=?");
+    if (!update.ok()) return update.status();
+    return update->BindInt64(1, *revoked.revoked_at_ms)
+        .BindText(2, revoked.key_id)
+        .Run();
+  });
+  if (!s.ok()) return s;
+  return revoked;
+}
+
+void SqliteStore::UpdateWebhookSecret(std::string integrator_id, SealFn seal,
+                                      DoneFn done) {
+  writer_.Submit(
+      [id = std::move(integrator_id),
+       seal = std::move(seal)](sqlite3* db) mutable -> absl::Status {
+        absl::StatusOr<SqliteStatement> find = SqliteStatement::Prepare(
+            db,
+            "SELECT (SELECT version FROM webhook_secrets WHERE integrator_id=?1)"
+            " FROM integrators WHERE id=?1");
+        if (!find.ok()) return find.status();
+        absl::StatusOr<bool> row = find->BindText(1, id).Step();
+        if (!row.ok()) return row.status();
+        if (!*row) return absl::NotFoundError("integrator not found");
+        const int64_t version = find->ColumnIsNull(0) ? 0 : find->ColumnInt64(0);
+        absl::StatusOr<SealedSecret> sealed = seal(version + 1);
+        if (!sealed.ok()) return sealed.status();
+        absl::StatusOr<SqliteStatement> upsert = SqliteStatement::Prepare(
+            db,
+            "INSERT INTO webhook_secrets(integrator_id, version, key_id, nonce,"
+            " ciphertext, updated_at_ms) VALUES(?,?,?,?,?,?)"
+            " ON CONFLICT(integrator_id) DO UPDATE SET version=excluded.version,"
+            " key_id=excluded.key_id, nonce=excluded.nonce,"
+            " ciphertext=excluded.ciphertext,"
+            " updated_at_ms=excluded.updated_at_ms");
+        if (!upsert.ok()) return upsert.status();
+        return upsert->BindText(1, id)
+            .BindInt64(2, sealed->version)
+            .BindText(3, sealed->key_id)
+            .BindBlob(4, sealed->nonce)
+            .BindBlob(5, sealed->ciphertext)
+            .BindInt64(6, NowMs())
+            .Run();
+      },
+      std::move(done), /*is_update=*/true);
+}
+
+absl::StatusOr<SealedSecret> SqliteStore::GetWebhookSecret(
+    absl::string_view integrator_id) {
+  absl::StatusOr<ReaderLease> reader = ReaderLease::Borrow(this);
+  if (!reader.ok()) return reader.status();
+  absl::StatusOr<SqliteStatement> stmt = SqliteStatement::Prepare(
+      reader->get(),
+      "SELECT version, key_id, nonce, ciphertext FROM webhook_secrets"
+      " WHERE integrator_id=?");
+  if (!stmt.ok()) return stmt.status();
+  absl::StatusOr<bool> row = stmt->BindText(1, integrator_id).Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::NotFoundError("no webhook secret is set");
+  return SealedSecret{stmt->ColumnInt64(0), stmt->ColumnText(1),
+                      stmt->ColumnBlob(2), stmt->ColumnBlob(3)};
+}
+
+absl::StatusOr<std::vector<std::string>> SqliteStore::SealedKeyIds() {
+  absl::StatusOr<ReaderLease> reader = ReaderLease::Borrow(this);
+  if (!reader.ok()) return reader.status();
+  absl::StatusOr<SqliteStatement> stmt = SqliteStatement::Prepare(
+      reader->get(), "SELECT DISTINCT key_id FROM webhook_secrets ORDER BY 1");
+  if (!stmt.ok()) return stmt.status();
+  std::vector<std::string> ids;
+  for (;;) {
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return ids;
+    ids.push_back(stmt->ColumnText(0));
+  }
+}
+
+StoreStats SqliteStore::Stats() {
+  return StoreStats{"sqlite", journal_mode_, synchronous_, writer_.commits(),
+                    writer_.updates()};
+}
+
+}  // namespace integrator

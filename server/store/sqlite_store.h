@@ -1,0 +1,83 @@
+// The embedded default store: one SQLite file in WAL mode with
+// synchronous=FULL, a single group-committing writer, and a small pool of
+// read connections.
+//
+// Contract: see store.h. In addition:
+// - The database file (and so its -wal and -shm files, which SQLite creates
+//   with the same mode) is created with mode 0600, its folder with 0700.
+// - Schema migrations run in Open(); a newer schema is refused.
+// - Another process (integrator-admin) may use the same file at once; SQLite's
+//   locking serialises the writers, with a busy timeout of five seconds.
+//
+// EXAMPLE:
+//   absl::StatusOr<std::unique_ptr<SqliteStore>> store =
+//       SqliteStore::Open("data/integrator.db", {});
+#ifndef INTEGRATOR_SERVER_STORE_SQLITE_STORE_H_
+#define INTEGRATOR_SERVER_STORE_SQLITE_STORE_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "server/store/group_commit_writer.h"
+#include "server/store/sqlite_statement.h"
+#include "server/store/store.h"
+
+namespace integrator {
+
+class SqliteStore : public Store {
+ public:
+  struct Options {
+    absl::Duration simulated_commit_latency = absl::ZeroDuration();
+  };
+
+  static absl::StatusOr<std::unique_ptr<SqliteStore>> Open(
+      absl::string_view path, const Options& options);
+
+ private:
+  // Only Open() constructs, so every instance has a migrated schema.
+  struct OpenedTag {
+    explicit OpenedTag() = default;
+  };
+
+ public:
+  SqliteStore(OpenedTag, std::string path, std::string journal_mode,
+              std::string synchronous, SqliteDb writer_db,
+              const Options& options);
+  ~SqliteStore() override;
+
+  absl::Status CreateIntegrator(const Integrator& integrator) override;
+  absl::StatusOr<Integrator> FindIntegrator(absl::string_view id) override;
+  absl::StatusOr<std::vector<Integrator>> ListIntegrators() override;
+  absl::Status CreateApiKey(const ApiKeyRecord& key) override;
+  absl::StatusOr<ApiKeyRecord> FindApiKeyByHash(
+      absl::string_view key_hash) override;
+  absl::StatusOr<ApiKeyRecord> RevokeApiKey(
+      absl::string_view id_or_prefix) override;
+  void UpdateWebhookSecret(std::string integrator_id, SealFn seal,
+                           DoneFn done) override;
+  absl::StatusOr<SealedSecret> GetWebhookSecret(
+      absl::string_view integrator_id) override;
+  absl::StatusOr<std::vector<std::string>> SealedKeyIds() override;
+  StoreStats Stats() override;
+  void Close() override;
+
+ private:
+  // A read connection borrowed from the pool for one call.
+  class ReaderLease;
+
+  absl::StatusOr<SqliteDb> OpenReader();
+
+  const std::string path_;
+  const std::string journal_mode_;
+  const std::string synchronous_;
+  GroupCommitWriter writer_;
+  absl::Mutex readers_mu_;
+  std::vector<SqliteDb> idle_readers_ ABSL_GUARDED_BY(readers_mu_);
+};
+
+}  // namespace integrator
+
+#endif  // INTEGRATOR_SERVER_STORE_SQLITE_STORE_H_

@@ -1,0 +1,104 @@
+// The one storage interface of the service: integrators, API keys and sealed
+// webhook secrets. SQLite (embedded default) and in-memory implementations
+// sit behind it; PostgreSQL comes later.
+//
+// Contract:
+// - Every method is thread-safe.
+// - Secrets arrive sealed (see server/sealing/); a store never sees plaintext.
+// - A write reports OK only once it is durable for that backend: for SQLite,
+//   committed with WAL and synchronous=FULL. Concurrent writes may share one
+//   commit (group commit); each still gets its own status.
+// - Lookups that find nothing return NotFound. Error texts name what failed,
+//   never a secret or a key.
+//
+// EXAMPLE:
+//   absl::StatusOr<std::unique_ptr<Store>> store = OpenStore("memory:", {});
+//   (*store)->UpdateWebhookSecret("itg_1",
+//       [&](int64_t version) { return sealer.Seal(kind, "itg_1", version, s); },
+//       [](absl::Status done) { /* reply to the caller */ });
+#ifndef INTEGRATOR_SERVER_STORE_STORE_H_
+#define INTEGRATOR_SERVER_STORE_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "server/sealing/sealed_secret.h"
+
+namespace integrator {
+
+struct Integrator {
+  std::string id;
+  std::string name;
+  int64_t created_at_ms = 0;
+};
+
+// A credential. Only the SHA-256 of the key is kept; the key itself is shown
+// once at creation. Exactly one of `integrator_id` and `service_name` is set.
+struct ApiKeyRecord {
+  std::string key_id;
+  std::string key_hash;        // lower-case hex SHA-256 of the full key
+  std::string display_prefix;  // the key's first characters, for operators
+  std::string integrator_id;
+  std::string service_name;
+  std::vector<std::string> scopes;
+  int64_t created_at_ms = 0;
+  std::optional<int64_t> revoked_at_ms;
+};
+
+struct StoreStats {
+  std::string backend;
+  std::string journal_mode;
+  std::string synchronous;
+  uint64_t commits = 0;
+  uint64_t updates = 0;
+};
+
+class Store {
+ public:
+  // Called inside the write transaction with the row's next version, so the
+  // version bound into the ciphertext is the one that is stored.
+  using SealFn = absl::AnyInvocable<absl::StatusOr<SealedSecret>(int64_t)>;
+  // Called once, on the store's writer thread, after the commit (or failure).
+  using DoneFn = absl::AnyInvocable<void(absl::Status)>;
+
+  virtual ~Store() = default;
+
+  virtual absl::Status CreateIntegrator(const Integrator& integrator) = 0;
+  virtual absl::StatusOr<Integrator> FindIntegrator(absl::string_view id) = 0;
+  virtual absl::StatusOr<std::vector<Integrator>> ListIntegrators() = 0;
+
+  virtual absl::Status CreateApiKey(const ApiKeyRecord& key) = 0;
+  virtual absl::StatusOr<ApiKeyRecord> FindApiKeyByHash(
+      absl::string_view key_hash) = 0;
+  // Revokes the one key whose id or display prefix is `id_or_prefix`.
+  // NotFound when none matches, FailedPrecondition when several do.
+  virtual absl::StatusOr<ApiKeyRecord> RevokeApiKey(
+      absl::string_view id_or_prefix) = 0;
+
+  // Replaces the integrator's webhook secret. `done` gets NotFound when the
+  // integrator does not exist, and OK only once the new row is durable.
+  virtual void UpdateWebhookSecret(std::string integrator_id, SealFn seal,
+                                   DoneFn done) = 0;
+  virtual absl::StatusOr<SealedSecret> GetWebhookSecret(
+      absl::string_view integrator_id) = 0;
+
+  // The distinct master key ids of all sealed rows (empty when none).
+  virtual absl::StatusOr<std::vector<std::string>> SealedKeyIds() = 0;
+
+  virtual StoreStats Stats() = 0;
+
+  // Finishes queued writes and stops background work. Idempotent. Writes
+  // submitted afterwards fail with Unavailable.
+  virtual void Close() = 0;
+};
+
+}  // namespace integrator
+
+#endif  // INTEGRATOR_SERVER_STORE_STORE_H_

@@ -1,0 +1,132 @@
+// The Store contract, run against every implementation.
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/synchronization/notification.h"
+#include "gtest/gtest.h"
+#include "server/store/memory_store.h"
+#include "server/store/sqlite_store.h"
+
+namespace integrator {
+namespace {
+
+struct StoreFactory {
+  std::string name;
+  std::function<std::unique_ptr<Store>(const std::string& dir)> open;
+};
+
+class StoreContractTest : public ::testing::TestWithParam<StoreFactory> {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::path(::testing::TempDir()) /
+           ("store_contract_" + GetParam().name + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    store_ = GetParam().open(dir_.string());
+    ASSERT_NE(store_, nullptr);
+    ASSERT_TRUE(store_->CreateIntegrator({"itg_a", "Acme", 1}).ok());
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  absl::Status Update(const std::string& id, const std::string& ciphertext) {
+    absl::Notification done;
+    absl::Status result;
+    store_->UpdateWebhookSecret(
+        id,
+        [&](int64_t version) -> absl::StatusOr<SealedSecret> {
+          return SealedSecret{version, "kid", std::string(12, 'n'), ciphertext};
+        },
+        [&](absl::Status s) {
+          result = s;
+          done.Notify();
+        });
+    done.WaitForNotification();
+    return result;
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(StoreContractTest, IntegratorsAreCreatedFoundAndListed) {
+  EXPECT_EQ(store_->CreateIntegrator({"itg_a", "Dup", 2}).code(),
+            absl::StatusCode::kAlreadyExists);
+  ASSERT_TRUE(store_->CreateIntegrator({"itg_b", "Bolt", 3}).ok());
+  absl::StatusOr<Integrator> found = store_->FindIntegrator("itg_b");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->name, "Bolt");
+  EXPECT_TRUE(absl::IsNotFound(store_->FindIntegrator("itg_zz").status()));
+  absl::StatusOr<std::vector<Integrator>> all = store_->ListIntegrators();
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), 2u);
+}
+
+TEST_P(StoreContractTest, ApiKeysAreFoundByHashAndRevokedByIdOrPrefix) {
+  ApiKeyRecord key{"key_1", "hash1", "sk_live_AAAA", "itg_a", "",
+                   {"write:webhook-secret"}, 5, std::nullopt};
+  ASSERT_TRUE(store_->CreateApiKey(key).ok());
+  ApiKeyRecord service{"key_2", "hash2", "sk_live_BBBB", "", "billing",
+                       {"admin:integrators", "write:webhook-secret"}, 6,
+                       std::nullopt};
+  ASSERT_TRUE(store_->CreateApiKey(service).ok());
+
+  absl::StatusOr<ApiKeyRecord> found = store_->FindApiKeyByHash("hash2");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->service_name, "billing");
+  EXPECT_TRUE(found->integrator_id.empty());
+  EXPECT_EQ(found->scopes.size(), 2u);
+  EXPECT_FALSE(found->revoked_at_ms.has_value());
+  EXPECT_TRUE(absl::IsNotFound(store_->FindApiKeyByHash("nope").status()));
+
+  ASSERT_TRUE(store_->RevokeApiKey("sk_live_AAAA").ok());
+  EXPECT_TRUE(store_->FindApiKeyByHash("hash1")->revoked_at_ms.has_value());
+  EXPECT_TRUE(store_->RevokeApiKey("key_2").ok());
+  EXPECT_TRUE(absl::IsNotFound(store_->RevokeApiKey("key_9").status()));
+}
+
+TEST_P(StoreContractTest, WebhookSecretVersionsIncreaseAndUnknownIsNotFound) {
+  EXPECT_TRUE(absl::IsNotFound(store_->GetWebhookSecret("itg_a").status()));
+  ASSERT_TRUE(Update("itg_a", "c1").ok());
+  ASSERT_TRUE(Update("itg_a", "c2").ok());
+  absl::StatusOr<SealedSecret> sealed = store_->GetWebhookSecret("itg_a");
+  ASSERT_TRUE(sealed.ok());
+  EXPECT_EQ(sealed->version, 2);
+  EXPECT_EQ(sealed->ciphertext, "c2");
+  EXPECT_EQ(sealed->key_id, "kid");
+  EXPECT_TRUE(absl::IsNotFound(Update("itg_missing", "c")));
+  absl::StatusOr<std::vector<std::string>> ids = store_->SealedKeyIds();
+  ASSERT_TRUE(ids.ok());
+  EXPECT_EQ(*ids, std::vector<std::string>{"kid"});
+  EXPECT_EQ(store_->Stats().updates, 2u);
+}
+
+TEST_P(StoreContractTest, WritesAfterCloseAreUnavailable) {
+  store_->Close();
+  EXPECT_TRUE(absl::IsUnavailable(Update("itg_a", "c")));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    AllStores, StoreContractTest,
+    ::testing::Values(
+        StoreFactory{"memory",
+                     [](const std::string&) -> std::unique_ptr<Store> {
+                       return std::make_unique<MemoryStore>();
+                     }},
+        StoreFactory{"sqlite",
+                     [](const std::string& dir) -> std::unique_ptr<Store> {
+                       auto store = SqliteStore::Open(dir + "/t.db", {});
+                       if (!store.ok()) return nullptr;
+                       return std::move(*store);
+                     }}),
+    [](const ::testing::TestParamInfo<StoreFactory>& info) {
+      return info.param.name;
+    });
+
+}  // namespace
+}  // namespace integrator

@@ -1,0 +1,30 @@
+#include "server/store/store_factory.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/strip.h"
+#include "absl/strings/str_cat.h"
+#include "server/store/memory_store.h"
+#include "server/store/sqlite_store.h"
+
+namespace integrator {
+
+absl::StatusOr<std::unique_ptr<Store>> OpenStore(absl::string_view uri,
+                                                 const StoreOptions& options) {
+  if (uri == "memory:") return std::make_unique<MemoryStore>();
+  absl::string_view path = uri;
+  if (absl::ConsumePrefix(&path, "sqlite:")) {
+    absl::ConsumePrefix(&path, "//");
+    if (path.empty() || path.size() > 4096) {
+      return absl::InvalidArgumentError("--store=sqlite: needs a file path");
+    }
+    absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(
+        path, {.simulated_commit_latency = options.simulated_commit_latency});
+    if (!store.ok()) return store.status();
+    return std::unique_ptr<Store>(std::move(*store));
+  }
+  return absl::InvalidArgumentError(
+      "--store must be memory: or sqlite:PATH (for example "
+      "sqlite:///var/lib/integrator/integrator.db)");
+}
+
+}  // namespace integrator

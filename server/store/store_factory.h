@@ -1,0 +1,31 @@
+// Opens the store named by a `--store` URI.
+//
+// Contract: accepts `memory:` and `sqlite:PATH` (also written `sqlite://PATH`,
+// so `sqlite:///abs/path.db` is an absolute path). Anything else is an
+// InvalidArgument that lists the accepted forms.
+//
+// EXAMPLE:
+//   absl::StatusOr<std::unique_ptr<Store>> store =
+//       OpenStore("sqlite:///var/lib/integrator/integrator.db", {});
+#ifndef INTEGRATOR_SERVER_STORE_STORE_FACTORY_H_
+#define INTEGRATOR_SERVER_STORE_STORE_FACTORY_H_
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "server/store/store.h"
+
+namespace integrator {
+
+struct StoreOptions {
+  absl::Duration simulated_commit_latency = absl::ZeroDuration();
+};
+
+absl::StatusOr<std::unique_ptr<Store>> OpenStore(absl::string_view uri,
+                                                 const StoreOptions& options);
+
+}  // namespace integrator
+
+#endif  // INTEGRATOR_SERVER_STORE_STORE_FACTORY_H_
