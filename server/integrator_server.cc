@@ -66,6 +66,11 @@ absl::Status IntegratorServer::Start() {
   return absl::OkStatus();
 }
 
+std::vector<std::string> IntegratorServer::ServiceNames() const {
+  return {integrator::v1::IntegratorService::service_full_name(),
+          integrator::v1::OperatorService::service_full_name()};
+}
+
 std::shared_ptr<grpc::Channel> IntegratorServer::InProcessChannel() {
   return server_->InProcessChannel(grpc::ChannelArguments());
 }

@@ -23,6 +23,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -52,6 +53,8 @@ class IntegratorServer {
   void Shutdown();
 
   int grpc_port() const { return grpc_port_; }
+  // Full names of the registered API services, for route compilation.
+  std::vector<std::string> ServiceNames() const;
   // An in-process channel to the services, for the embedded gateway.
   std::shared_ptr<grpc::Channel> InProcessChannel();
 

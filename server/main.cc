@@ -1,18 +1,28 @@
-// integrator-server: the gRPC service with health and reflection, on the
-// embedded SQLite store by default.
+// integrator-server: the composition root. It runs the gRPC service (with
+// health and reflection) on the embedded SQLite store by default, and the
+// REST gateway in front of it over the server's in-process channel. The
+// service itself knows no HTTP; only this file wires the two together.
 #include <signal.h>
 #include <sys/prctl.h>
 
 #include <iostream>
+#include <thread>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/time/time.h"
+#include "gateway/http_server.h"
+#include "gateway/route_table.h"
+#include "gateway/transcoder.h"
+#include "gateway/upstream_caller.h"
 #include "server/integrator_server.h"
 
 ABSL_FLAG(std::string, grpc_address, "127.0.0.1:50051",
           "host:port for gRPC; port 0 picks a free port (it is logged)");
+ABSL_FLAG(std::string, http_address, "127.0.0.1:8080",
+          "host:port for the REST gateway; port 0 picks a free port; empty "
+          "turns REST off");
 ABSL_FLAG(std::string, store, "sqlite:data/integrator.db",
           "storage: sqlite:PATH (embedded, durable) or memory: (tests and "
           "benchmarks)");
@@ -20,6 +30,13 @@ ABSL_FLAG(std::string, master_key_file, "data/master.key",
           "32-byte key that seals secrets at rest; created on first start");
 ABSL_FLAG(int, max_body_bytes, 64 * 1024,
           "largest request accepted, in bytes (gRPC messages and REST bodies)");
+ABSL_FLAG(int, http_threads, 0, "HTTP worker threads; 0 means one per core");
+ABSL_FLAG(int, max_connections, 10000, "open HTTP connections at most");
+ABSL_FLAG(absl::Duration, header_timeout, absl::Seconds(10),
+          "time a client has to send a complete request (and idle keep-alive "
+          "limit)");
+ABSL_FLAG(absl::Duration, request_timeout, absl::Seconds(10),
+          "deadline of each REST request's gRPC call");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10),
           "on SIGTERM, how long in-flight calls may take to finish");
 ABSL_FLAG(absl::Duration, simulated_commit_latency, absl::ZeroDuration(),
@@ -29,7 +46,7 @@ ABSL_FLAG(absl::Duration, simulated_commit_latency, absl::ZeroDuration(),
 namespace {
 
 // Blocks the termination signals in every thread (call before any thread
-// starts) so that only WaitForTerminationSignal receives them.
+// starts) so that only the sigwait in main receives them.
 sigset_t BlockTerminationSignals() {
   sigset_t signals;
   sigemptyset(&signals);
@@ -39,13 +56,48 @@ sigset_t BlockTerminationSignals() {
   return signals;
 }
 
+absl::StatusOr<std::unique_ptr<gateway::HttpServer>> StartGateway(
+    integrator::IntegratorServer& server,
+    std::shared_ptr<const gateway::Transcoder>& transcoder) {
+  absl::StatusOr<std::shared_ptr<const gateway::RouteTable>> routes =
+      gateway::RouteTable::Build(*google::protobuf::DescriptorPool::generated_pool(),
+                                 server.ServiceNames());
+  if (!routes.ok()) return routes.status();
+  transcoder = std::make_shared<gateway::Transcoder>(
+      *routes,
+      std::make_shared<gateway::UpstreamCaller>(server.InProcessChannel(),
+                                                absl::GetFlag(FLAGS_request_timeout)),
+      gateway::TranscoderOptions{});
+  gateway::HttpServerOptions options;
+  options.address = absl::GetFlag(FLAGS_http_address);
+  options.threads = absl::GetFlag(FLAGS_http_threads);
+  if (options.threads <= 0) {
+    options.threads = std::max(1u, std::thread::hardware_concurrency());
+  }
+  options.max_body_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_body_bytes));
+  options.header_timeout = absl::GetFlag(FLAGS_header_timeout);
+  options.max_connections = absl::GetFlag(FLAGS_max_connections);
+  const gateway::Transcoder* t = transcoder.get();
+  return gateway::HttpServer::Start(
+      options,
+      {.handle = [t](gateway::HttpRequest request,
+                     absl::AnyInvocable<void(gateway::HttpResponse)> done) {
+         t->Handle(std::move(request), std::move(done));
+       },
+       .render_error = [t](const absl::Status& status,
+                           const gateway::HttpRequest* partial) {
+         return t->RenderError(status, partial);
+       }});
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   // Secrets pass through this process: keep them out of core dumps.
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   absl::SetProgramUsageMessage(
-      "integrator-server [--grpc_address=HOST:PORT] [--store=URI] ...");
+      "integrator-server [--grpc_address=HOST:PORT] [--http_address=HOST:PORT] "
+      "[--store=URI] ...");
   absl::ParseCommandLine(argc, argv);
   const sigset_t signals = BlockTerminationSignals();
 
@@ -57,8 +109,8 @@ int main(int argc, char** argv) {
   options.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
   options.simulated_commit_latency =
       absl::GetFlag(FLAGS_simulated_commit_latency);
-  if (options.max_receive_bytes < 1024) {
-    std::cerr << "integrator-server: --max_body_bytes must be at least 1024\n";
+  if (options.max_receive_bytes < 1024 || options.max_receive_bytes > (64 << 20)) {
+    std::cerr << "integrator-server: --max_body_bytes must be 1024 to 64 MiB\n";
     return 2;
   }
 
@@ -67,13 +119,28 @@ int main(int argc, char** argv) {
     std::cerr << "integrator-server: cannot start: " << s.message() << "\n";
     return 1;
   }
-  std::cerr << "integrator-server: listening grpc_port="
-            << server.grpc_port() << " store=" << options.store_uri << "\n";
+  std::shared_ptr<const gateway::Transcoder> transcoder;
+  std::unique_ptr<gateway::HttpServer> http;
+  if (!absl::GetFlag(FLAGS_http_address).empty()) {
+    absl::StatusOr<std::unique_ptr<gateway::HttpServer>> started =
+        StartGateway(server, transcoder);
+    if (!started.ok()) {
+      std::cerr << "integrator-server: cannot start the REST gateway: "
+                << started.status().message() << "\n";
+      return 1;
+    }
+    http = std::move(*started);
+  }
+  std::cerr << "integrator-server: listening grpc_port=" << server.grpc_port();
+  if (http != nullptr) std::cerr << " http_port=" << http->port();
+  std::cerr << " store=" << options.store_uri << "\n";
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);
   std::cerr << "integrator-server: signal " << signal_number
             << ", draining in-flight calls\n";
+  // REST first: its requests are gRPC calls that need the server running.
+  if (http != nullptr) http->Shutdown(options.drain_timeout);
   server.Shutdown();
   std::cerr << "integrator-server: stopped\n";
   return 0;

@@ -4,7 +4,7 @@
 #include "absl/strings/match.h"
 #include "server/auth/api_key.h"
 #include "server/auth/scopes.h"
-#include "server/rpc/status_details.h"
+#include "proto/rpc/status_details.h"
 
 namespace integrator::auth {
 namespace {

@@ -8,7 +8,7 @@
 #include "server/auth/api_key.h"
 #include "server/auth/authenticator.h"
 #include "server/auth/scopes.h"
-#include "server/rpc/request_id.h"
+#include "proto/rpc/request_id.h"
 #include "server/service/webhook_secret_policy.h"
 #include "server/store/memory_store.h"
 

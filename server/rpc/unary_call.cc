@@ -4,8 +4,8 @@
 
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
-#include "server/rpc/request_id.h"
-#include "server/rpc/status_details.h"
+#include "proto/rpc/request_id.h"
+#include "proto/rpc/status_details.h"
 
 namespace integrator::rpc {
 

@@ -6,7 +6,7 @@
 
 #include "server/auth/scopes.h"
 #include "server/crypto/random.h"
-#include "server/rpc/status_details.h"
+#include "proto/rpc/status_details.h"
 #include "server/rpc/unary_call.h"
 #include "server/service/webhook_secret_policy.h"
 

@@ -5,7 +5,7 @@
 // validates, resolves the target integrator, seals the secret under the
 // master key with the row's next version, and answers OK only when the
 // store reports the write durable. Every failure is a rich status (see
-// server/rpc/status_details.h). The handler never blocks on a commit: the
+// proto/rpc/status_details.h). The handler never blocks on a commit: the
 // store's writer finishes the call. Store and sealer must outlive the
 // service.
 //

@@ -1,10 +1,12 @@
 #include "server/service/webhook_secret_policy.h"
 
+#include <algorithm>
 #include <cstdint>
 
 #include "absl/strings/ascii.h"
+#include "google/protobuf/stubs/common.h"
 #include "server/auth/scopes.h"
-#include "server/rpc/status_details.h"
+#include "proto/rpc/status_details.h"
 
 namespace integrator::service {
 namespace {
@@ -19,42 +21,16 @@ absl::Status FieldError(absl::string_view field, absl::string_view message) {
 }  // namespace
 
 std::optional<size_t> CountUtf8CodePoints(absl::string_view text) {
-  size_t count = 0;
-  size_t i = 0;
-  while (i < text.size()) {
-    const auto lead = static_cast<uint8_t>(text[i]);
-    size_t length = 0;
-    uint32_t code_point = 0;
-    if (lead < 0x80) {
-      length = 1;
-      code_point = lead;
-    } else if ((lead & 0xE0) == 0xC0) {
-      length = 2;
-      code_point = lead & 0x1F;
-    } else if ((lead & 0xF0) == 0xE0) {
-      length = 3;
-      code_point = lead & 0x0F;
-    } else if ((lead & 0xF8) == 0xF0) {
-      length = 4;
-      code_point = lead & 0x07;
-    } else {
-      return std::nullopt;
-    }
-    if (i + length > text.size()) return std::nullopt;
-    for (size_t k = 1; k < length; ++k) {
-      const auto next = static_cast<uint8_t>(text[i + k]);
-      if ((next & 0xC0) != 0x80) return std::nullopt;
-      code_point = (code_point << 6) | (next & 0x3F);
-    }
-    static constexpr uint32_t kMinForLength[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (code_point < kMinForLength[length] || code_point > 0x10FFFF ||
-        (code_point >= 0xD800 && code_point <= 0xDFFF)) {
-      return std::nullopt;
-    }
-    i += length;
-    ++count;
+  if (text.size() > static_cast<size_t>(INT32_MAX) ||
+      !google::protobuf::internal::IsStructurallyValidUTF8(
+          text.data(), static_cast<int>(text.size()))) {
+    return std::nullopt;
   }
-  return count;
+  // Valid UTF-8: every byte that is not a continuation byte starts a code
+  // point.
+  return std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<uint8_t>(c) & 0xC0) != 0x80;
+  });
 }
 
 bool IsValidIntegratorId(absl::string_view id) {

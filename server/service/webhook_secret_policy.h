@@ -33,8 +33,8 @@ inline constexpr size_t kMinSecretCodePoints = 1;
 inline constexpr size_t kMaxSecretCodePoints = 1024;
 inline constexpr size_t kMaxIntegratorIdLength = 64;
 
-// Code points in `text`, or nullopt when it is not valid UTF-8 (overlong
-// forms, surrogates and values past U+10FFFF are invalid).
+// Code points in `text`, or nullopt when it is not valid UTF-8 as Protobuf
+// judges it (the same check proto3 applies to string fields on the wire).
 std::optional<size_t> CountUtf8CodePoints(absl::string_view text);
 
 bool IsValidIntegratorId(absl::string_view id);

@@ -31,6 +31,7 @@ export function makeDataDir(prefix = 'integrator-e2e-') {
 export function startServer(data, extraArgs = []) {
   const args = [
     '--grpc_address=127.0.0.1:0',
+    '--http_address=127.0.0.1:0',
     `--store=${data.store}`,
     `--master_key_file=${data.keyFile}`,
     ...extraArgs,
@@ -44,10 +45,10 @@ export function startServer(data, extraArgs = []) {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 20000);
     proc.stderr.on('data', (chunk) => {
       log += chunk.toString();
-      const match = /listening grpc_port=(\d+)/.exec(log);
+      const match = /listening grpc_port=(\d+)(?: http_port=(\d+))?/.exec(log);
       if (match) {
         clearTimeout(timer);
-        resolve(Number(match[1]));
+        resolve({ port: Number(match[1]), httpPort: Number(match[2] ?? 0) });
       }
     });
     exited.then(({ code, signal }) => {
@@ -55,10 +56,12 @@ export function startServer(data, extraArgs = []) {
       reject(new Error(`server exited (${code ?? signal}) before listening:\n${log}`));
     });
   });
-  return ready.then((port) => ({
+  return ready.then(({ port, httpPort }) => ({
     proc,
     port,
+    httpPort,
     address: `127.0.0.1:${port}`,
+    baseUrl: `http://127.0.0.1:${httpPort}`,
     exited,
     log: () => log,
     async stop(signal = 'SIGTERM') {
@@ -73,6 +76,7 @@ export async function runServerExpectingFailure(data, extraArgs = []) {
   try {
     await execFileAsync(path.join(binDir, 'integrator-server'), [
       '--grpc_address=127.0.0.1:0',
+      '--http_address=127.0.0.1:0',
       `--store=${data.store}`,
       `--master_key_file=${data.keyFile}`,
       ...extraArgs,

@@ -7,8 +7,8 @@
 //
 // EXAMPLE:
 //   std::string id = RequestIdFrom(metadata_value_or_nullopt);
-#ifndef INTEGRATOR_SERVER_RPC_REQUEST_ID_H_
-#define INTEGRATOR_SERVER_RPC_REQUEST_ID_H_
+#ifndef INTEGRATOR_PROTO_RPC_REQUEST_ID_H_
+#define INTEGRATOR_PROTO_RPC_REQUEST_ID_H_
 
 #include <optional>
 #include <string>
@@ -25,4 +25,4 @@ std::string RequestIdFrom(std::optional<absl::string_view> supplied);
 
 }  // namespace integrator::rpc
 
-#endif  // INTEGRATOR_SERVER_RPC_REQUEST_ID_H_
+#endif  // INTEGRATOR_PROTO_RPC_REQUEST_ID_H_

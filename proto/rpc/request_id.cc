@@ -1,4 +1,4 @@
-#include "server/rpc/request_id.h"
+#include "proto/rpc/request_id.h"
 
 #include "absl/random/random.h"
 #include "absl/strings/ascii.h"

@@ -1,12 +1,14 @@
 // Rich error statuses: absl::Status values that carry google.rpc details
-// (ErrorInfo, ResourceInfo, BadRequest) as payloads, and their conversion to
-// the grpc::Status a client receives.
+// (ErrorInfo, ResourceInfo, BadRequest, ...) as payloads keyed by type URL,
+// and their conversion to and from the grpc::Status on the wire.
 //
 // Contract: the server decides *what* went wrong and says it with these
-// helpers; the gateway decides how it looks over HTTP. Messages passed in must
-// be safe to show a customer: fixed texts, never input bytes or secrets.
-// ToGrpcStatus packs every payload whose type URL names a google.rpc message
-// into google.rpc.Status.details, in the `grpc-status-details-bin` trailer.
+// helpers; the gateway decides how it looks over HTTP. Both link this file and
+// nothing else of each other: it knows only the generic google.rpc protos.
+// Messages passed in must be safe to show a customer: fixed texts, never
+// input bytes or secrets. ToGrpcStatus packs every payload into
+// google.rpc.Status.details (the `grpc-status-details-bin` trailer);
+// FromGrpcStatus unpacks them again, ignoring undecodable details.
 //
 // EXAMPLE:
 //   return WithErrorInfo(absl::UnauthenticatedError("API key is not valid"),
@@ -14,15 +16,19 @@
 //                        {{"realm", "integrator-api"}, {"scope", scope}});
 //   ...
 //   reactor->Finish(ToGrpcStatus(status));
-#ifndef INTEGRATOR_SERVER_RPC_STATUS_DETAILS_H_
-#define INTEGRATOR_SERVER_RPC_STATUS_DETAILS_H_
+#ifndef INTEGRATOR_PROTO_RPC_STATUS_DETAILS_H_
+#define INTEGRATOR_PROTO_RPC_STATUS_DETAILS_H_
 
 #include <grpcpp/support/status.h>
 
 #include <initializer_list>
+#include <string>
 #include <utility>
 
 #include "absl/status/status.h"
+#include <optional>
+
+#include "absl/types/optional.h"
 #include "absl/strings/string_view.h"
 #include "google/protobuf/message.h"
 
@@ -48,6 +54,19 @@ absl::Status WithFieldViolation(absl::Status status, absl::string_view field,
 
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
+absl::Status FromGrpcStatus(const grpc::Status& status);
+
+// The detail of type T carried by `status`, if any.
+template <typename T>
+std::optional<T> GetDetail(const absl::Status& status) {
+  absl::optional<absl::Cord> payload = status.GetPayload(
+      "type.googleapis.com/" + T::descriptor()->full_name());
+  if (!payload.has_value()) return std::nullopt;
+  T detail;
+  if (!detail.ParseFromString(std::string(*payload))) return std::nullopt;
+  return detail;
+}
+
 }  // namespace integrator::rpc
 
-#endif  // INTEGRATOR_SERVER_RPC_STATUS_DETAILS_H_
+#endif  // INTEGRATOR_PROTO_RPC_STATUS_DETAILS_H_

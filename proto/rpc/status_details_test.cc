@@ -1,4 +1,4 @@
-#include "server/rpc/status_details.h"
+#include "proto/rpc/status_details.h"
 
 #include <grpcpp/support/error_details.h>
 

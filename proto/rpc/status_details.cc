@@ -1,4 +1,4 @@
-#include "server/rpc/status_details.h"
+#include "proto/rpc/status_details.h"
 
 #include <grpcpp/support/error_details.h>
 
@@ -67,6 +67,20 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
       });
   grpc::Status out;
   grpc::SetErrorDetails(rpc_status, &out);
+  return out;
+}
+
+absl::Status FromGrpcStatus(const grpc::Status& status) {
+  if (status.ok()) return absl::OkStatus();
+  absl::Status out(static_cast<absl::StatusCode>(status.error_code()),
+                   status.error_message());
+  google::rpc::Status rpc_status;
+  if (!status.error_details().empty() &&
+      rpc_status.ParseFromString(status.error_details())) {
+    for (const google::protobuf::Any& any : rpc_status.details()) {
+      out.SetPayload(any.type_url(), absl::Cord(any.value()));
+    }
+  }
   return out;
 }
 

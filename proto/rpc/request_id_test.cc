@@ -1,4 +1,4 @@
-#include "server/rpc/request_id.h"
+#include "proto/rpc/request_id.h"
 
 #include "gtest/gtest.h"
 

@@ -1,0 +1,46 @@
+// Sets a (possibly nested) request field from text: how path variables,
+// query parameters and form fields reach the request message.
+//
+// Contract: `path` holds proto field names or JSON names, from the top-level
+// message down; intermediate hops must be singular message fields. The text
+// is converted by the field's type (strings and bytes verbatim, integers and
+// floats strictly, bools as true/false, enums by name or number). A repeated
+// scalar field gets the value appended; a singular one set twice is an error.
+// Errors are 400 GatewayFieldErrors naming the field by its JSON path; they
+// never quote the value.
+//
+// EXAMPLE:
+//   absl::Status s = SetFieldFromText(request.get(), {"integrator_id"}, "itg_1",
+//                                     /*seen=*/&seen);
+#ifndef GATEWAY_FIELD_SETTER_H_
+#define GATEWAY_FIELD_SETTER_H_
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "google/protobuf/message.h"
+
+namespace gateway {
+
+// A field by its proto name or its JSON name; null if neither matches.
+const google::protobuf::FieldDescriptor* FindFieldByAnyName(
+    const google::protobuf::Descriptor& type, absl::string_view name);
+
+// Resolves `path` in `type` (by name or JSON name); null if it does not exist.
+const google::protobuf::FieldDescriptor* FindFieldPath(
+    const google::protobuf::Descriptor* type,
+    const std::vector<std::string>& path);
+
+// `seen` collects the fields already set, to refuse a second value for a
+// singular field.
+absl::Status SetFieldFromText(
+    google::protobuf::Message* message, const std::vector<std::string>& path,
+    absl::string_view text,
+    std::set<const google::protobuf::FieldDescriptor*>* seen);
+
+}  // namespace gateway
+
+#endif  // GATEWAY_FIELD_SETTER_H_

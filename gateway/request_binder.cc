@@ -1,0 +1,241 @@
+#include "gateway/request_binder.h"
+
+#include <set>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gateway/field_setter.h"
+#include "gateway/gateway_error.h"
+#include "gateway/json_shape.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/stubs/common.h"
+#include "google/protobuf/util/json_util.h"
+
+namespace gateway {
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+
+enum class BodyKind { kJson, kForm };
+
+bool IsValidUtf8(absl::string_view text) {
+  return text.size() <= static_cast<size_t>(INT32_MAX) &&
+         google::protobuf::internal::IsStructurallyValidUTF8(
+             text.data(), static_cast<int>(text.size()));
+}
+
+absl::StatusOr<BodyKind> ClassifyContentType(absl::string_view content_type) {
+  const absl::string_view media = absl::StripAsciiWhitespace(
+      content_type.substr(0, std::min(content_type.find(';'), content_type.size())));
+  if (absl::EqualsIgnoreCase(media, "application/json")) return BodyKind::kJson;
+  if (absl::EqualsIgnoreCase(media, "application/x-www-form-urlencoded")) {
+    return BodyKind::kForm;
+  }
+  if (absl::EqualsIgnoreCase(media, "multipart/form-data")) {
+    return GatewayError(415, "UNSUPPORTED_MEDIA_TYPE",
+                        "multipart/form-data is not supported yet; send "
+                        "application/json or application/x-www-form-urlencoded");
+  }
+  return GatewayError(415, "UNSUPPORTED_MEDIA_TYPE",
+                      "send the body as application/json or "
+                      "application/x-www-form-urlencoded");
+}
+
+// Splits `a=1&b=2` into decoded pairs ('+' is a space, as in HTML forms).
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ParseUrlEncoded(
+    absl::string_view text, size_t max_pairs, absl::string_view what) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (absl::string_view pair : absl::StrSplit(text, '&', absl::SkipEmpty())) {
+    if (out.size() == max_pairs) {
+      return GatewayError(400, "INVALID_REQUEST", absl::StrCat("too many ", what));
+    }
+    const size_t eq = pair.find('=');
+    std::string key(pair.substr(0, eq));
+    std::string value(eq == absl::string_view::npos ? "" : pair.substr(eq + 1));
+    std::replace(key.begin(), key.end(), '+', ' ');
+    std::replace(value.begin(), value.end(), '+', ' ');
+    absl::StatusOr<std::string> k = PercentDecode(key, /*keep_reserved_slash=*/false);
+    absl::StatusOr<std::string> v = PercentDecode(value, /*keep_reserved_slash=*/false);
+    if (!k.ok() || !v.ok()) {
+      return GatewayError(400, "INVALID_REQUEST",
+                          absl::StrCat("the ", what, " have a malformed percent escape"));
+    }
+    if (!IsValidUtf8(*k) || !IsValidUtf8(*v)) {
+      return GatewayError(400, "INVALID_ENCODING",
+                          absl::StrCat("the ", what, " are not valid UTF-8"));
+    }
+    out.emplace_back(std::move(*k), std::move(*v));
+  }
+  return out;
+}
+
+// A field name may be echoed only when it is plainly an identifier.
+std::string Nameable(absl::string_view name) {
+  if (name.empty() || name.size() > 64) return "";
+  for (char c : name) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.') {
+      return "";
+    }
+  }
+  return std::string(name);
+}
+
+absl::Status UnknownField(absl::string_view name, absl::string_view where) {
+  const std::string shown = Nameable(name);
+  if (shown.empty()) {
+    return GatewayError(400, "UNKNOWN_FIELD",
+                        absl::StrCat("the ", where, " has an unknown field"));
+  }
+  return GatewayFieldError(shown, absl::StrCat("unknown field \"", shown, "\""));
+}
+
+absl::Status SetPairs(Message* message,
+                      const std::vector<std::pair<std::string, std::string>>& pairs,
+                      const std::set<const FieldDescriptor*>& forbidden,
+                      absl::string_view where,
+                      std::set<const FieldDescriptor*>* seen) {
+  for (const auto& [key, value] : pairs) {
+    std::vector<std::string> path = absl::StrSplit(key, '.');
+    const FieldDescriptor* field = FindFieldPath(message->GetDescriptor(), path);
+    if (field == nullptr || forbidden.count(field) > 0) return UnknownField(key, where);
+    if (absl::Status s = SetFieldFromText(message, path, value, seen); !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status MergeJsonBody(Message* target, absl::string_view body) {
+  if (body.empty()) {
+    return GatewayError(400, "INVALID_BODY", "the request body is empty; send a JSON object");
+  }
+  if (!IsValidUtf8(body)) {
+    return GatewayError(400, "INVALID_ENCODING", "the request body is not valid UTF-8");
+  }
+  // Parse once generically: whether it is JSON at all, and its shape, are
+  // judged without ever showing the parser's message (it quotes the input).
+  google::protobuf::Value parsed;
+  const google::protobuf::StringPiece json(body.data(), body.size());
+  if (!google::protobuf::util::JsonStringToMessage(json, &parsed).ok()) {
+    return GatewayError(400, "MALFORMED_JSON", "the request body is not valid JSON");
+  }
+  if (parsed.kind_case() != google::protobuf::Value::kStructValue) {
+    return GatewayError(400, "INVALID_BODY", "the request body must be a JSON object");
+  }
+  if (absl::Status s = CheckJsonShape(parsed.struct_value(), *target->GetDescriptor());
+      !s.ok()) {
+    return s;
+  }
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  std::unique_ptr<Message> parsed_message(target->New());
+  if (!google::protobuf::util::JsonStringToMessage(json, parsed_message.get(), options)
+           .ok()) {
+    return GatewayError(400, "INVALID_BODY",
+                        "the request body does not match the request's schema");
+  }
+  target->MergeFrom(*parsed_message);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Message>> BindRequest(
+    const RouteMethod& route, absl::string_view content_type,
+    absl::string_view body, absl::string_view query,
+    const std::vector<VariableBinding>& bindings) {
+  std::unique_ptr<Message> message(route.request_prototype->New());
+  std::set<const FieldDescriptor*> seen;
+  std::set<const FieldDescriptor*> set_by_body;
+
+  if (!route.body_field.empty()) {
+    absl::StatusOr<BodyKind> kind = ClassifyContentType(content_type);
+    if (!kind.ok()) return kind.status();
+    Message* target = message.get();
+    if (route.body_field != "*") {
+      const FieldDescriptor* field =
+          message->GetDescriptor()->FindFieldByName(route.body_field);
+      set_by_body.insert(field);
+      target = message->GetReflection()->MutableMessage(message.get(), field);
+    }
+    if (*kind == BodyKind::kJson) {
+      if (absl::Status s = MergeJsonBody(target, body); !s.ok()) return s;
+    } else {
+      absl::StatusOr<std::vector<std::pair<std::string, std::string>>> pairs =
+          ParseUrlEncoded(body, kMaxFormFields, "form fields");
+      if (!pairs.ok()) return pairs.status();
+      std::set<const FieldDescriptor*> form_seen;
+      if (absl::Status s = SetPairs(target, *pairs, {}, "form body", &form_seen);
+          !s.ok()) {
+        return s;
+      }
+    }
+  } else if (!body.empty()) {
+    return GatewayError(400, "INVALID_BODY", "this route takes no request body");
+  }
+
+  if (!query.empty()) {
+    if (route.body_field == "*") {
+      return GatewayError(400, "UNKNOWN_FIELD",
+                          "this route takes all its fields from the body, not "
+                          "from query parameters");
+    }
+    absl::StatusOr<std::vector<std::pair<std::string, std::string>>> pairs =
+        ParseUrlEncoded(query, kMaxQueryParameters, "query parameters");
+    if (!pairs.ok()) return pairs.status();
+    std::set<const FieldDescriptor*> forbidden = set_by_body;
+    for (const VariableBinding& binding : bindings) {
+      forbidden.insert(FindFieldPath(message->GetDescriptor(), binding.field_path));
+    }
+    if (absl::Status s = SetPairs(message.get(), *pairs, forbidden, "query", &seen);
+        !s.ok()) {
+      return s;
+    }
+  }
+
+  for (const VariableBinding& binding : bindings) {
+    if (!IsValidUtf8(binding.value)) {
+      return GatewayError(400, "INVALID_ENCODING", "the path is not valid UTF-8");
+    }
+    std::set<const FieldDescriptor*> path_seen;
+    const FieldDescriptor* field =
+        FindFieldPath(message->GetDescriptor(), binding.field_path);
+    if (field != nullptr && !field->is_repeated()) {
+      message->GetReflection()->ClearField(message.get(), field);
+    }
+    if (absl::Status s = SetFieldFromText(message.get(), binding.field_path,
+                                          binding.value, &path_seen);
+        !s.ok()) {
+      return s;
+    }
+  }
+  return message;
+}
+
+absl::StatusOr<std::string> ResponseToJson(const RouteMethod& route,
+                                           absl::string_view serialized) {
+  std::unique_ptr<Message> response(route.response_prototype->New());
+  if (!response->ParseFromArray(serialized.data(), static_cast<int>(serialized.size()))) {
+    return absl::InternalError("the upstream response could not be parsed");
+  }
+  const Message* shown = response.get();
+  if (!route.response_body.empty()) {
+    const FieldDescriptor* field =
+        response->GetDescriptor()->FindFieldByName(route.response_body);
+    if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE && !field->is_repeated()) {
+      shown = &response->GetReflection()->GetMessage(*response, field);
+    }
+  }
+  google::protobuf::util::JsonPrintOptions options;
+  options.always_print_primitive_fields = true;
+  std::string json;
+  if (!google::protobuf::util::MessageToJsonString(*shown, &json, options).ok()) {
+    return absl::InternalError("the upstream response could not be rendered");
+  }
+  return json;
+}
+
+}  // namespace gateway

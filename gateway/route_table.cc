@@ -1,0 +1,167 @@
+#include "gateway/route_table.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "gateway/http_template.h"
+#include "google/api/annotations.pb.h"
+#include "google/api/http.pb.h"
+
+namespace gateway {
+namespace {
+
+using google::protobuf::Descriptor;
+using google::protobuf::FieldDescriptor;
+using google::protobuf::MethodDescriptor;
+
+struct Binding {
+  std::string http_method;
+  std::string path;
+  std::string body;
+  std::string response_body;
+};
+
+absl::StatusOr<Binding> BindingOf(const google::api::HttpRule& rule) {
+  Binding b;
+  switch (rule.pattern_case()) {
+    case google::api::HttpRule::kGet:
+      b = {"GET", rule.get(), "", ""};
+      break;
+    case google::api::HttpRule::kPut:
+      b = {"PUT", rule.put(), "", ""};
+      break;
+    case google::api::HttpRule::kPost:
+      b = {"POST", rule.post(), "", ""};
+      break;
+    case google::api::HttpRule::kDelete:
+      b = {"DELETE", rule.delete_(), "", ""};
+      break;
+    case google::api::HttpRule::kPatch:
+      b = {"PATCH", rule.patch(), "", ""};
+      break;
+    case google::api::HttpRule::kCustom:
+      b = {rule.custom().kind(), rule.custom().path(), "", ""};
+      break;
+    default:
+      return absl::InvalidArgumentError("an HttpRule has no pattern");
+  }
+  b.body = rule.body();
+  b.response_body = rule.response_body();
+  return b;
+}
+
+// Resolves a dotted field path; every hop but the last must be a singular
+// message field.
+const FieldDescriptor* ResolveFieldPath(const Descriptor* type,
+                                        const std::vector<std::string>& path) {
+  const FieldDescriptor* field = nullptr;
+  for (size_t i = 0; i < path.size(); ++i) {
+    if (type == nullptr) return nullptr;
+    field = type->FindFieldByName(path[i]);
+    if (field == nullptr) return nullptr;
+    if (i + 1 < path.size()) {
+      if (field->is_repeated() ||
+          field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) {
+        return nullptr;
+      }
+      type = field->message_type();
+    }
+  }
+  return field;
+}
+
+absl::Status CheckBinding(const MethodDescriptor& method, const Binding& b) {
+  const std::string where =
+      absl::StrCat(method.full_name(), " (", b.http_method, " ", b.path, ")");
+  absl::StatusOr<HttpTemplate> tmpl = HttpTemplate::Parse(b.path);
+  if (!tmpl.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, ": ", tmpl.status().message()));
+  }
+  for (const HttpTemplate::Variable& variable : tmpl->variables()) {
+    const FieldDescriptor* field =
+        ResolveFieldPath(method.input_type(), variable.field_path);
+    if (field == nullptr || field->is_repeated() ||
+        field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          where, ": path variable ", absl::StrJoin(variable.field_path, "."),
+          " is not a singular scalar field of the request"));
+    }
+  }
+  if (!b.body.empty() && b.body != "*") {
+    const FieldDescriptor* field = method.input_type()->FindFieldByName(b.body);
+    if (field == nullptr || field->is_repeated() ||
+        field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          where, ": body \"", b.body,
+          "\" must be \"*\" or a singular message field of the request"));
+    }
+  }
+  if (!b.response_body.empty() &&
+      method.output_type()->FindFieldByName(b.response_body) == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        where, ": response_body \"", b.response_body,
+        "\" is not a field of the response"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const RouteTable>> RouteTable::Build(
+    const google::protobuf::DescriptorPool& pool,
+    absl::Span<const std::string> service_names) {
+  auto table = std::make_shared<RouteTable>(BuildTag());
+  table->factory_ = std::make_unique<google::protobuf::DynamicMessageFactory>(&pool);
+  // Generated types keep their generated classes (cheaper, and JSON-identical).
+  table->factory_->SetDelegateToGeneratedFactory(true);
+  PathMatcherBuilder<RouteMethod> builder;
+  for (const std::string& name : service_names) {
+    const google::protobuf::ServiceDescriptor* service =
+        pool.FindServiceByName(name);
+    if (service == nullptr) {
+      return absl::NotFoundError(absl::StrCat("service ", name, " is not in the descriptor pool"));
+    }
+    for (int i = 0; i < service->method_count(); ++i) {
+      const MethodDescriptor* method = service->method(i);
+      if (!method->options().HasExtension(google::api::http)) continue;
+      if (method->client_streaming() || method->server_streaming()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            method->full_name(), ": streaming methods cannot be transcoded"));
+      }
+      const google::api::HttpRule& rule =
+          method->options().GetExtension(google::api::http);
+      std::vector<const google::api::HttpRule*> rules = {&rule};
+      for (const google::api::HttpRule& extra : rule.additional_bindings()) {
+        rules.push_back(&extra);
+      }
+      for (const google::api::HttpRule* r : rules) {
+        absl::StatusOr<Binding> binding = BindingOf(*r);
+        if (!binding.ok()) {
+          return absl::InvalidArgumentError(
+              absl::StrCat(method->full_name(), ": ", binding.status().message()));
+        }
+        if (absl::Status s = CheckBinding(*method, *binding); !s.ok()) return s;
+        RouteMethod route;
+        route.method = method;
+        route.rpc_path = absl::StrCat("/", service->full_name(), "/", method->name());
+        route.http_template = binding->path;
+        route.body_field = binding->body;
+        route.response_body = binding->response_body;
+        route.request_prototype = table->factory_->GetPrototype(method->input_type());
+        route.response_prototype = table->factory_->GetPrototype(method->output_type());
+        if (absl::Status s = builder.Register(binding->http_method, binding->path,
+                                              binding->body, std::move(route));
+            !s.ok()) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              method->full_name(), " (", binding->http_method, " ",
+              binding->path, "): ", s.message()));
+        }
+        ++table->route_count_;
+      }
+    }
+  }
+  table->matcher_ = std::make_unique<PathMatcher<RouteMethod>>(std::move(builder).Build());
+  return std::shared_ptr<const RouteTable>(std::move(table));
+}
+
+}  // namespace gateway

@@ -1,0 +1,75 @@
+// Compiles the google.api.http rules of a set of services into the immutable
+// route table that every request thread shares (like Envoy's compiled filter
+// config). No route is written by hand: a new annotated RPC is served as soon
+// as its service is listed.
+//
+// Contract:
+// - Reads each method's (google.api.http) option and its
+//   additional_bindings; methods without one get no route. Streaming methods
+//   are refused.
+// - Every template variable, `body` and `response_body` must name a field of
+//   the request/response message, or Build fails with InvalidArgument naming
+//   the method: a bad annotation is a start-up error, not a runtime 500.
+// - Request and response prototypes are made once here, so a request only
+//   calls New() on them.
+// The DescriptorPool must outlive the table.
+//
+// EXAMPLE:
+//   absl::StatusOr<std::shared_ptr<const RouteTable>> routes =
+//       RouteTable::Build(*google::protobuf::DescriptorPool::generated_pool(),
+//                         {"pkg.v1.Service"});
+//   auto match = (*routes)->matcher().Lookup("PUT", "/v1/things/7");
+#ifndef GATEWAY_ROUTE_TABLE_H_
+#define GATEWAY_ROUTE_TABLE_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "gateway/path_matcher.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/dynamic_message.h"
+#include "google/protobuf/message.h"
+
+namespace gateway {
+
+struct RouteMethod {
+  const google::protobuf::MethodDescriptor* method = nullptr;
+  std::string rpc_path;  // "/package.Service/Method"
+  std::string http_template;
+  std::string body_field;     // "", "*" or a top-level field name
+  std::string response_body;  // "" or a top-level field name
+  const google::protobuf::Message* request_prototype = nullptr;
+  const google::protobuf::Message* response_prototype = nullptr;
+};
+
+class RouteTable {
+ public:
+  static absl::StatusOr<std::shared_ptr<const RouteTable>> Build(
+      const google::protobuf::DescriptorPool& pool,
+      absl::Span<const std::string> service_names);
+
+  const PathMatcher<RouteMethod>& matcher() const { return *matcher_; }
+  size_t route_count() const { return route_count_; }
+
+ private:
+  // Only Build() makes tables, so every table has a matcher.
+  struct BuildTag {
+    explicit BuildTag() = default;
+  };
+
+ public:
+  explicit RouteTable(BuildTag) {}
+
+ private:
+  // Owns the prototypes; must outlive the matcher's RouteMethods.
+  std::unique_ptr<google::protobuf::DynamicMessageFactory> factory_;
+  std::unique_ptr<PathMatcher<RouteMethod>> matcher_;
+  size_t route_count_ = 0;
+};
+
+}  // namespace gateway
+
+#endif  // GATEWAY_ROUTE_TABLE_H_

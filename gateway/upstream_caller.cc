@@ -1,0 +1,58 @@
+#include "gateway/upstream_caller.h"
+
+#include <grpcpp/generic/generic_stub.h>
+
+#include <utility>
+#include <vector>
+
+#include "absl/time/clock.h"
+#include "proto/rpc/status_details.h"
+
+namespace gateway {
+namespace {
+
+// Lives until the call completes: gRPC holds pointers into it.
+struct CallState {
+  grpc::ClientContext context;
+  grpc::ByteBuffer request;
+  grpc::ByteBuffer response;
+  Upstream::Done done;
+};
+
+std::string Flatten(const grpc::ByteBuffer& buffer) {
+  std::vector<grpc::Slice> slices;
+  std::string out;
+  if (!buffer.Dump(&slices).ok()) return out;
+  for (const grpc::Slice& slice : slices) {
+    out.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+  }
+  return out;
+}
+
+}  // namespace
+
+UpstreamCaller::UpstreamCaller(std::shared_ptr<grpc::Channel> channel,
+                               absl::Duration timeout)
+    : channel_(std::move(channel)),
+      stub_(std::make_unique<grpc::GenericStub>(channel_)),
+      timeout_(timeout) {}
+
+void UpstreamCaller::Call(const std::string& rpc_path, std::string request,
+                          const HeaderList& metadata, Done done) const {
+  auto state = std::make_shared<CallState>();
+  state->done = std::move(done);
+  state->context.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
+  for (const auto& [key, value] : metadata) state->context.AddMetadata(key, value);
+  grpc::Slice slice(std::move(request));
+  state->request = grpc::ByteBuffer(&slice, 1);
+  stub_->UnaryCall(&state->context, rpc_path, grpc::StubOptions(),
+                   &state->request, &state->response,
+                   [state](grpc::Status status) {
+                     std::string response =
+                         status.ok() ? Flatten(state->response) : std::string();
+                     state->done(integrator::rpc::FromGrpcStatus(status),
+                                 std::move(response));
+                   });
+}
+
+}  // namespace gateway
