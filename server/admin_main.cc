@@ -5,6 +5,8 @@
 //     create-integrator --name N        prints the new integrator id
 //     create-key --integrator ID --scopes S[,S]   prints the key, once
 //     create-key --service NAME --scopes S[,S]    (an internal caller's key)
+//     create-key --integrator ID --signing [--scopes S]  prints the int_… key
+//                id, then its API secret, once (for signed requests)
 //     revoke-key KEY_ID_OR_PREFIX
 //     list-integrators
 //     sign-webhook --integrator ID --body_file F  prints the Signature value
@@ -22,6 +24,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
@@ -43,6 +46,9 @@ ABSL_FLAG(std::string, integrator, "", "the integrator id to act on");
 ABSL_FLAG(std::string, service, "", "create-key: internal service name");
 ABSL_FLAG(std::string, scopes, "", "create-key: comma-separated scopes");
 ABSL_FLAG(std::string, body_file, "", "sign-webhook: file with the raw body");
+ABSL_FLAG(bool, signing, false,
+          "create-key: make a signing key (X-Integrator-Key and API secret) "
+          "instead of a Bearer key");
 
 namespace integrator {
 namespace {
@@ -71,6 +77,37 @@ int CreateIntegrator(Store& store) {
   return 0;
 }
 
+// A signing key seals its API secret, so it needs the master key; like the
+// server, it may create the key file while nothing is sealed yet.
+int CreateSigningKey(Store& store, const std::string& integrator_id,
+                     const std::vector<std::string>& scopes) {
+  absl::StatusOr<std::vector<std::string>> key_ids = store.SealedKeyIds();
+  if (!key_ids.ok()) return Fail(key_ids.status().message());
+  absl::StatusOr<MasterKey> master = ResolveMasterKey(
+      absl::GetFlag(FLAGS_master_key_file), *key_ids, /*allow_create=*/true);
+  if (!master.ok()) return Fail(master.status().message());
+  const SecretSealer sealer(std::move(*master));
+  absl::StatusOr<std::string> id_bytes = crypto::RandomBytes(12);
+  absl::StatusOr<auth::NewApiKey> secret = auth::MintApiKey();
+  if (!id_bytes.ok() || !secret.ok()) return Fail("the random number generator failed");
+  SigningKeyRecord record;
+  record.key_id = absl::StrCat("int_", absl::BytesToHexString(*id_bytes));
+  record.integrator_id = integrator_id;
+  record.scopes = scopes;
+  record.created_at_ms = absl::ToUnixMillis(absl::Now());
+  absl::Status s = store.CreateSigningKey(
+      record, [&](int64_t version) -> absl::StatusOr<SealedSecret> {
+        return sealer.Seal(SealPurpose::kApiSecret, integrator_id, version,
+                           secret->key);
+      });
+  if (!s.ok()) return Fail(s.message());
+  std::cerr << "integrator-admin: created signing key " << record.key_id
+            << "; the API secret is shown only now\n";
+  std::cout << record.key_id << "\n" << secret->key << "\n";
+  crypto::Wipe(secret->key);
+  return 0;
+}
+
 int CreateKey(Store& store) {
   const std::string integrator_id = absl::GetFlag(FLAGS_integrator);
   const std::string service_name = absl::GetFlag(FLAGS_service);
@@ -82,6 +119,11 @@ int CreateKey(Store& store) {
   }
   std::vector<std::string> scopes =
       absl::StrSplit(absl::GetFlag(FLAGS_scopes), ',', absl::SkipEmpty());
+  const bool signing = absl::GetFlag(FLAGS_signing);
+  if (signing && integrator_id.empty()) {
+    return Fail("--signing keys belong to an integrator: give --integrator", 2);
+  }
+  if (signing && scopes.empty()) scopes = {std::string(auth::kScopeWriteWebhookSecret)};
   if (scopes.empty()) return Fail("create-key needs --scopes", 2);
   for (const std::string& scope : scopes) {
     if (!auth::IsKnownScope(scope)) {
@@ -98,6 +140,7 @@ int CreateKey(Store& store) {
                                found.status().message()));
     }
   }
+  if (signing) return CreateSigningKey(store, integrator_id, scopes);
   absl::StatusOr<auth::NewApiKey> key = auth::MintApiKey();
   if (!key.ok()) return Fail(key.status().message());
   ApiKeyRecord record;
@@ -119,6 +162,13 @@ int CreateKey(Store& store) {
 }
 
 int RevokeKey(Store& store, absl::string_view id_or_prefix) {
+  if (absl::StartsWith(id_or_prefix, "int_")) {
+    if (absl::Status s = store.RevokeSigningKey(id_or_prefix); !s.ok()) {
+      return Fail(s.message());
+    }
+    std::cout << "revoked " << id_or_prefix << "\n";
+    return 0;
+  }
   absl::StatusOr<ApiKeyRecord> revoked = store.RevokeApiKey(id_or_prefix);
   if (!revoked.ok()) return Fail(revoked.status().message());
   std::cout << "revoked " << revoked->key_id << "\n";

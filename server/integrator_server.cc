@@ -5,7 +5,9 @@
 
 #include <utility>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "server/crypto/random.h"
 #include "grpc/health/v1/health.pb.h"
 #include "server/sealing/master_key.h"
 #include "server/store/store_factory.h"
@@ -43,10 +45,15 @@ absl::Status IntegratorServer::Start() {
   if (!key.ok()) return key.status();
   sealer_ = std::make_unique<SecretSealer>(std::move(*key));
 
+  absl::StatusOr<std::string> token = crypto::RandomBytes(32);
+  if (!token.ok()) return token.status();
+  gateway_token_ = absl::BytesToHexString(*token);
+  authenticator_ = std::make_unique<auth::Authenticator>(
+      store_.get(), sealer_.get(), gateway_token_);
   integrator_service_ = std::make_unique<service::IntegratorServiceImpl>(
-      store_.get(), sealer_.get());
-  operator_service_ =
-      std::make_unique<service::OperatorServiceImpl>(store_.get());
+      store_.get(), sealer_.get(), authenticator_.get());
+  operator_service_ = std::make_unique<service::OperatorServiceImpl>(
+      store_.get(), authenticator_.get());
 
   RegisterHealthDescriptor();
   grpc::EnableDefaultHealthCheckService(true);

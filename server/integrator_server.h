@@ -27,6 +27,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "server/auth/authenticator.h"
 #include "server/sealing/secret_sealer.h"
 #include "server/service/integrator_service.h"
 #include "server/service/operator_service.h"
@@ -55,6 +56,9 @@ class IntegratorServer {
   int grpc_port() const { return grpc_port_; }
   // Full names of the registered API services, for route compilation.
   std::vector<std::string> ServiceNames() const;
+  // The credential that makes the embedded gateway trusted: send it as
+  // x-gateway-credential on the in-process channel. Random per process.
+  const std::string& gateway_token() const { return gateway_token_; }
   // An in-process channel to the services, for the embedded gateway.
   std::shared_ptr<grpc::Channel> InProcessChannel();
 
@@ -62,6 +66,8 @@ class IntegratorServer {
   const ServerOptions options_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<SecretSealer> sealer_;
+  std::string gateway_token_;
+  std::unique_ptr<auth::Authenticator> authenticator_;
   std::unique_ptr<service::IntegratorServiceImpl> integrator_service_;
   std::unique_ptr<service::OperatorServiceImpl> operator_service_;
   std::unique_ptr<grpc::Server> server_;

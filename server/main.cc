@@ -16,6 +16,7 @@
 #include "gateway/route_table.h"
 #include "gateway/transcoder.h"
 #include "gateway/upstream_caller.h"
+#include "server/auth/call_credentials.h"
 #include "server/integrator_server.h"
 
 ABSL_FLAG(std::string, grpc_address, "127.0.0.1:50051",
@@ -63,11 +64,14 @@ absl::StatusOr<std::unique_ptr<gateway::HttpServer>> StartGateway(
       gateway::RouteTable::Build(*google::protobuf::DescriptorPool::generated_pool(),
                                  server.ServiceNames());
   if (!routes.ok()) return routes.status();
+  gateway::TranscoderOptions transcoder_options;
+  transcoder_options.upstream_metadata = {
+      {std::string(integrator::auth::kGatewayCredentialKey), server.gateway_token()}};
   transcoder = std::make_shared<gateway::Transcoder>(
       *routes,
       std::make_shared<gateway::UpstreamCaller>(server.InProcessChannel(),
                                                 absl::GetFlag(FLAGS_request_timeout)),
-      gateway::TranscoderOptions{});
+      std::move(transcoder_options));
   gateway::HttpServerOptions options;
   options.address = absl::GetFlag(FLAGS_http_address);
   options.threads = absl::GetFlag(FLAGS_http_threads);

@@ -2,9 +2,15 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "server/auth/api_key.h"
-#include "server/auth/scopes.h"
+#include "absl/strings/strip.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "proto/rpc/status_details.h"
+#include "server/auth/api_key.h"
+#include "server/auth/request_signature.h"
+#include "server/auth/scopes.h"
+#include "server/crypto/digest.h"
+#include "server/crypto/random.h"
 
 namespace integrator::auth {
 namespace {
@@ -29,9 +35,34 @@ std::optional<absl::string_view> BearerToken(absl::string_view value) {
   return token;
 }
 
+bool IsSigningKeyId(absl::string_view id) {
+  if (!absl::ConsumePrefix(&id, "int_") || id.empty() || id.size() > 64) {
+    return false;
+  }
+  for (char c : id) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 absl::StatusOr<Principal> Authenticator::Authenticate(
+    const CallCredentials& credentials, absl::string_view required_scope) const {
+  absl::StatusOr<Principal> principal =
+      credentials.IsSignedRequest()
+          ? AuthenticateSigned(credentials, required_scope)
+          : AuthenticateBearer(credentials.authorization, required_scope);
+  if (!principal.ok()) return principal;
+  if (!principal->HasScope(required_scope)) {
+    return AuthError(absl::PermissionDeniedError(
+                         "the credential lacks the scope this call needs"),
+                     "INSUFFICIENT_SCOPE", required_scope);
+  }
+  return principal;
+}
+
+absl::StatusOr<Principal> Authenticator::AuthenticateBearer(
     std::optional<absl::string_view> authorization,
     absl::string_view required_scope) const {
   if (!authorization.has_value() ||
@@ -52,15 +83,90 @@ absl::StatusOr<Principal> Authenticator::Authenticate(
     return absl::UnavailableError("credentials cannot be checked right now");
   }
   if (key->revoked_at_ms.has_value()) return invalid;
+  return Principal{key->key_id, key->integrator_id, key->service_name,
+                   key->scopes};
+}
 
-  Principal principal{key->key_id, key->integrator_id, key->service_name,
-                      key->scopes};
-  if (!principal.HasScope(required_scope)) {
-    return AuthError(absl::PermissionDeniedError(
-                         "the API key lacks the scope this call needs"),
-                     "INSUFFICIENT_SCOPE", required_scope);
+bool Authenticator::IsTrustedGateway(
+    std::optional<absl::string_view> credential) const {
+  if (!credential.has_value() || credential->size() > kMaxAuthorizationBytes) {
+    return false;
   }
-  return principal;
+  if (!gateway_token_.empty() &&
+      crypto::ConstantTimeEquals(*credential, gateway_token_)) {
+    return true;
+  }
+  if (!LooksLikeApiKey(*credential)) return false;
+  absl::StatusOr<ApiKeyRecord> key =
+      store_->FindApiKeyByHash(HashApiKey(*credential));
+  if (!key.ok() || key->revoked_at_ms.has_value()) return false;
+  for (const std::string& scope : key->scopes) {
+    if (scope == kScopeGatewayForward) return true;
+  }
+  return false;
+}
+
+absl::StatusOr<Principal> Authenticator::AuthenticateSigned(
+    const CallCredentials& c, absl::string_view required_scope) const {
+  auto signature_error = [&](absl::string_view message) {
+    return AuthError(absl::UnauthenticatedError(message), "INVALID_SIGNATURE",
+                     required_scope);
+  };
+  if (!c.integrator_key.has_value() || !c.signature.has_value() ||
+      !c.timestamp.has_value()) {
+    return signature_error(
+        "signed requests need X-Integrator-Key, X-Signature and X-Timestamp");
+  }
+  // Without a trusted gateway's account of the raw request there is nothing
+  // to check the signature against; a caller's own claims are not evidence.
+  if (!IsTrustedGateway(c.gateway_credential) || !c.gateway_method.has_value() ||
+      !c.gateway_path.has_value() || !c.gateway_body_sha256.has_value()) {
+    return signature_error("signed requests are accepted only through the REST API");
+  }
+  const std::optional<int64_t> timestamp_ms =
+      FreshTimestampMs(*c.timestamp, absl::Now());
+  if (!timestamp_ms.has_value()) {
+    return AuthError(absl::UnauthenticatedError(
+                         "X-Timestamp must be Unix milliseconds within 5 minutes "
+                         "of the server's clock"),
+                     "STALE_TIMESTAMP", required_scope);
+  }
+  const absl::Status invalid_key =
+      AuthError(absl::UnauthenticatedError("the integrator key is not valid"),
+                "INVALID_TOKEN", required_scope);
+  if (!IsSigningKeyId(*c.integrator_key)) return invalid_key;
+  absl::StatusOr<SigningKeyRecord> key = store_->FindSigningKey(*c.integrator_key);
+  if (absl::IsNotFound(key.status())) return invalid_key;
+  if (!key.ok()) {
+    return absl::UnavailableError("credentials cannot be checked right now");
+  }
+  if (key->revoked_at_ms.has_value()) return invalid_key;
+  absl::StatusOr<std::string> api_secret = sealer_->Open(
+      SealPurpose::kApiSecret, key->integrator_id, key->sealed_secret);
+  if (!api_secret.ok()) {
+    return absl::UnavailableError("credentials cannot be checked right now");
+  }
+  const bool valid = VerifyRequestSignature(
+      *api_secret, *c.timestamp, *c.gateway_method, *c.gateway_path,
+      *c.gateway_body_sha256, *c.signature);
+  std::string secret_copy = std::move(*api_secret);
+  crypto::Wipe(secret_copy);
+  if (!valid) return signature_error("the request signature does not match");
+
+  // Remember the signature until it could no longer pass the window check.
+  const int64_t expires_at_ms =
+      *timestamp_ms + absl::ToInt64Milliseconds(kSignatureWindow) + 1000;
+  absl::Status recorded = store_->RecordSignatureUse(
+      absl::StrCat(key->key_id, ":", *ParseSignatureHeader(*c.signature)),
+      expires_at_ms);
+  if (absl::IsAlreadyExists(recorded)) {
+    return AuthError(absl::UnauthenticatedError("this request signature was already used"),
+                     "REPLAYED_SIGNATURE", required_scope);
+  }
+  if (!recorded.ok()) {
+    return absl::UnavailableError("credentials cannot be checked right now");
+  }
+  return Principal{key->key_id, key->integrator_id, "", key->scopes};
 }
 
 }  // namespace integrator::auth

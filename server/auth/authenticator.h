@@ -1,48 +1,75 @@
-// Turns the `authorization` metadata of a call into a Principal, or into the
-// rich UNAUTHENTICATED / PERMISSION_DENIED status the gateway renders as a 401
-// or 403 problem.
+// Turns a call's credentials into a Principal, or into the rich
+// UNAUTHENTICATED / PERMISSION_DENIED status the gateway renders as a 401 or
+// 403 problem.
 //
 // Contract:
-// - Accepts `Bearer <api key>`; the scheme is case-insensitive (RFC 9110).
-// - No credential: UNAUTHENTICATED, reason MISSING_CREDENTIALS. A malformed,
-//   unknown or revoked key: UNAUTHENTICATED, reason INVALID_TOKEN (one reason
-//   for all three, so a caller cannot probe which keys exist). A valid key
-//   without `required_scope`: PERMISSION_DENIED, reason INSUFFICIENT_SCOPE.
-// - Every such status carries ErrorInfo (domain "auth") with metadata
-//   `realm` and `scope`. Messages never echo the presented token.
-// - A store failure is UNAVAILABLE/INTERNAL without details.
-// Thread-safe; the Store must outlive the Authenticator.
+// - Bearer: `authorization: Bearer <api key>`, scheme case-insensitive.
+// - Signed requests (the public contract's hmacAuth): X-Integrator-Key,
+//   X-Signature and X-Timestamp, verified against the integrator's sealed API
+//   secret in constant time, over the method, raw path and body hash that a
+//   trusted gateway reports. A gateway is trusted when its
+//   x-gateway-credential is the in-process token of this server, or an API
+//   key with the scope gateway:forward. Each signature is accepted once: it
+//   is recorded in the store until its window has passed.
+// - Reasons (ErrorInfo domain "auth", with `realm` and `scope` metadata):
+//   MISSING_CREDENTIALS, INVALID_TOKEN (malformed, unknown or revoked — one
+//   reason, so keys cannot be probed), INVALID_SIGNATURE, STALE_TIMESTAMP,
+//   REPLAYED_SIGNATURE, and INSUFFICIENT_SCOPE (403).
+// - Messages never echo a presented token or signature. A store failure is
+//   UNAVAILABLE without details.
+// Thread-safe; store and sealer must outlive it.
 //
 // EXAMPLE:
-//   Authenticator auth(&store);
-//   absl::StatusOr<Principal> who =
-//       auth.Authenticate(authorization_header, kScopeWriteWebhookSecret);
-//   if (!who.ok()) return who.status();
+//   Authenticator auth(&store, &sealer, gateway_token);
+//   absl::StatusOr<Principal> who = auth.Authenticate(creds, kScopeWriteWebhookSecret);
 #ifndef INTEGRATOR_SERVER_AUTH_AUTHENTICATOR_H_
 #define INTEGRATOR_SERVER_AUTH_AUTHENTICATOR_H_
 
 #include <optional>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "server/auth/call_credentials.h"
 #include "server/auth/principal.h"
+#include "server/sealing/secret_sealer.h"
 #include "server/store/store.h"
 
 namespace integrator::auth {
 
-// Longer authorization values are rejected before any parsing.
+// Longer credential values are rejected before any parsing.
 inline constexpr size_t kMaxAuthorizationBytes = 1024;
 
 class Authenticator {
  public:
-  explicit Authenticator(Store* store) : store_(store) {}
+  // `gateway_token` is the in-process gateway's credential; empty disables it.
+  Authenticator(Store* store, const SecretSealer* sealer,
+                std::string gateway_token)
+      : store_(store), sealer_(sealer), gateway_token_(std::move(gateway_token)) {}
 
+  absl::StatusOr<Principal> Authenticate(const CallCredentials& credentials,
+                                         absl::string_view required_scope) const;
+
+  // Bearer-only convenience, for callers without signed requests.
   absl::StatusOr<Principal> Authenticate(
       std::optional<absl::string_view> authorization,
-      absl::string_view required_scope) const;
+      absl::string_view required_scope) const {
+    CallCredentials credentials;
+    credentials.authorization = authorization;
+    return Authenticate(credentials, required_scope);
+  }
 
  private:
+  absl::StatusOr<Principal> AuthenticateBearer(
+      std::optional<absl::string_view> authorization,
+      absl::string_view required_scope) const;
+  absl::StatusOr<Principal> AuthenticateSigned(
+      const CallCredentials& credentials, absl::string_view required_scope) const;
+  bool IsTrustedGateway(std::optional<absl::string_view> credential) const;
+
   Store* store_;
+  const SecretSealer* sealer_;
+  std::string gateway_token_;
 };
 
 }  // namespace integrator::auth

@@ -38,7 +38,8 @@ class AuthenticatorTest : public ::testing::Test {
   }
 
   MemoryStore store_;
-  Authenticator auth_{&store_};
+  SecretSealer sealer_{MasterKey(std::string(32, 'k'))};
+  Authenticator auth_{&store_, &sealer_, "gateway-token"};
   std::string key_;
   std::string read_only_key_;
 };

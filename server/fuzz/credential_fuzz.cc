@@ -23,9 +23,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)integrator::service::IsValidIntegratorId(input);
   (void)integrator::auth::LooksLikeApiKey(input);
   (void)integrator::rpc::RequestIdFrom(input);
-  integrator::auth::Authenticator auth(store);
+  static const integrator::SecretSealer sealer(
+      integrator::MasterKey(std::string(32, 'k')));
+  integrator::auth::Authenticator auth(store, &sealer, "token");
   absl::StatusOr<integrator::auth::Principal> who =
       auth.Authenticate(input, integrator::auth::kScopeWriteWebhookSecret);
+  // The same bytes as every signed-request header, as a gateway would pass.
+  integrator::auth::CallCredentials signed_creds{input, input, input, input,
+                                                 "token", input, input, input};
+  if (auth.Authenticate(signed_creds, integrator::auth::kScopeWriteWebhookSecret)
+          .ok()) {
+    __builtin_trap();
+  }
   // Nothing matches an empty store, so success would be a bug.
   if (who.ok()) __builtin_trap();
   return 0;

@@ -25,6 +25,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "server/auth/call_credentials.h"
 
 namespace integrator::rpc {
 
@@ -40,6 +41,12 @@ class UnaryCall {
 
   // The first value of a client metadata key (lower-case), if present.
   std::optional<absl::string_view> Metadata(absl::string_view key) const;
+
+  // The credentials the call presents, for the Authenticator.
+  auth::CallCredentials Credentials() const {
+    return auth::CallCredentials::From(
+        [this](absl::string_view key) { return Metadata(key); });
+  }
 
   grpc::ServerUnaryReactor* Finish(const absl::Status& status) const;
 

@@ -39,8 +39,8 @@ grpc::ServerUnaryReactor* IntegratorServiceImpl::UpdateWebhookSecret(
     const integrator::v1::UpdateWebhookSecretRequest* request,
     integrator::v1::UpdateWebhookSecretResponse* response) {
   rpc::UnaryCall call(context, "UpdateWebhookSecret");
-  absl::StatusOr<auth::Principal> principal = authenticator_.Authenticate(
-      call.Metadata("authorization"), auth::kScopeWriteWebhookSecret);
+  absl::StatusOr<auth::Principal> principal = authenticator_->Authenticate(
+      call.Credentials(), auth::kScopeWriteWebhookSecret);
   if (!principal.ok()) return call.Finish(principal.status());
   if (absl::Status s = ValidateWebhookSecret(request->secret()); !s.ok()) {
     return call.Finish(s);

@@ -10,7 +10,7 @@
 // service.
 //
 // EXAMPLE:
-//   IntegratorServiceImpl service(&store, &sealer);
+//   IntegratorServiceImpl service(&store, &sealer, &authenticator);
 //   builder.RegisterService(&service);
 #ifndef INTEGRATOR_SERVER_SERVICE_INTEGRATOR_SERVICE_H_
 #define INTEGRATOR_SERVER_SERVICE_INTEGRATOR_SERVICE_H_
@@ -25,8 +25,9 @@ namespace integrator::service {
 class IntegratorServiceImpl final
     : public integrator::v1::IntegratorService::CallbackService {
  public:
-  IntegratorServiceImpl(Store* store, const SecretSealer* sealer)
-      : store_(store), sealer_(sealer), authenticator_(store) {}
+  IntegratorServiceImpl(Store* store, const SecretSealer* sealer,
+                        const auth::Authenticator* authenticator)
+      : store_(store), sealer_(sealer), authenticator_(authenticator) {}
 
   grpc::ServerUnaryReactor* UpdateWebhookSecret(
       grpc::CallbackServerContext* context,
@@ -36,7 +37,7 @@ class IntegratorServiceImpl final
  private:
   Store* store_;
   const SecretSealer* sealer_;
-  auth::Authenticator authenticator_;
+  const auth::Authenticator* authenticator_;
 };
 
 }  // namespace integrator::service

@@ -10,8 +10,8 @@ grpc::ServerUnaryReactor* OperatorServiceImpl::GetStoreStats(
     const integrator::v1::GetStoreStatsRequest* /*request*/,
     integrator::v1::StoreStats* response) {
   rpc::UnaryCall call(context, "GetStoreStats");
-  absl::StatusOr<auth::Principal> principal = authenticator_.Authenticate(
-      call.Metadata("authorization"), auth::kScopeAdminIntegrators);
+  absl::StatusOr<auth::Principal> principal = authenticator_->Authenticate(
+      call.Credentials(), auth::kScopeAdminIntegrators);
   if (!principal.ok()) return call.Finish(principal.status());
   const StoreStats stats = store_->Stats();
   response->set_backend(stats.backend);

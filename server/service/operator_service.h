@@ -5,7 +5,7 @@
 // store's live settings and its commit and update counters.
 //
 // EXAMPLE:
-//   OperatorServiceImpl ops(&store);
+//   OperatorServiceImpl ops(&store, &authenticator);
 //   builder.RegisterService(&ops);
 #ifndef INTEGRATOR_SERVER_SERVICE_OPERATOR_SERVICE_H_
 #define INTEGRATOR_SERVER_SERVICE_OPERATOR_SERVICE_H_
@@ -19,8 +19,8 @@ namespace integrator::service {
 class OperatorServiceImpl final
     : public integrator::v1::OperatorService::CallbackService {
  public:
-  explicit OperatorServiceImpl(Store* store)
-      : store_(store), authenticator_(store) {}
+  OperatorServiceImpl(Store* store, const auth::Authenticator* authenticator)
+      : store_(store), authenticator_(authenticator) {}
 
   grpc::ServerUnaryReactor* GetStoreStats(
       grpc::CallbackServerContext* context,
@@ -29,7 +29,7 @@ class OperatorServiceImpl final
 
  private:
   Store* store_;
-  auth::Authenticator authenticator_;
+  const auth::Authenticator* authenticator_;
 };
 
 }  // namespace integrator::service

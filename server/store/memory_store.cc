@@ -1,5 +1,6 @@
 #include "server/store/memory_store.h"
 
+#include <algorithm>
 #include <set>
 #include <utility>
 
@@ -74,6 +75,59 @@ absl::StatusOr<ApiKeyRecord> MemoryStore::RevokeApiKey(
   return *match;
 }
 
+absl::Status MemoryStore::CreateSigningKey(const SigningKeyRecord& key,
+                                          SealFn seal) {
+  absl::MutexLock lock(&mu_);
+  if (!integrators_.contains(key.integrator_id)) {
+    return absl::NotFoundError("integrator not found");
+  }
+  if (signing_keys_.contains(key.key_id)) {
+    return absl::AlreadyExistsError("signing key already exists");
+  }
+  int64_t version = 0;
+  for (const auto& [id, existing] : signing_keys_) {
+    if (existing.integrator_id == key.integrator_id) {
+      version = std::max(version, existing.sealed_secret.version);
+    }
+  }
+  absl::StatusOr<SealedSecret> sealed = seal(version + 1);
+  if (!sealed.ok()) return sealed.status();
+  SigningKeyRecord stored = key;
+  stored.sealed_secret = std::move(*sealed);
+  signing_keys_.emplace(key.key_id, std::move(stored));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<SigningKeyRecord> MemoryStore::FindSigningKey(
+    absl::string_view key_id) {
+  absl::MutexLock lock(&mu_);
+  auto it = signing_keys_.find(key_id);
+  if (it == signing_keys_.end()) return absl::NotFoundError("signing key not found");
+  return it->second;
+}
+
+absl::Status MemoryStore::RevokeSigningKey(absl::string_view key_id) {
+  absl::MutexLock lock(&mu_);
+  auto it = signing_keys_.find(key_id);
+  if (it == signing_keys_.end()) return absl::NotFoundError("signing key not found");
+  if (!it->second.revoked_at_ms.has_value()) {
+    it->second.revoked_at_ms = absl::ToUnixMillis(absl::Now());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status MemoryStore::RecordSignatureUse(absl::string_view signature_id,
+                                             int64_t expires_at_ms) {
+  absl::MutexLock lock(&mu_);
+  const int64_t now = absl::ToUnixMillis(absl::Now());
+  absl::erase_if(used_signatures_,
+                 [now](const auto& entry) { return entry.second < now; });
+  if (!used_signatures_.emplace(signature_id, expires_at_ms).second) {
+    return absl::AlreadyExistsError("signature already used");
+  }
+  return absl::OkStatus();
+}
+
 void MemoryStore::UpdateWebhookSecret(std::string integrator_id, SealFn seal,
                                       DoneFn done) {
   absl::Status result;
@@ -113,6 +167,9 @@ absl::StatusOr<std::vector<std::string>> MemoryStore::SealedKeyIds() {
   absl::MutexLock lock(&mu_);
   std::set<std::string> ids;
   for (const auto& [id, sealed] : webhook_secrets_) ids.insert(sealed.key_id);
+  for (const auto& [id, key] : signing_keys_) {
+    ids.insert(key.sealed_secret.key_id);
+  }
   return std::vector<std::string>(ids.begin(), ids.end());
 }
 

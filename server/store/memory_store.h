@@ -33,6 +33,13 @@ class MemoryStore : public Store {
       absl::string_view key_hash) override;
   absl::StatusOr<ApiKeyRecord> RevokeApiKey(
       absl::string_view id_or_prefix) override;
+  absl::Status CreateSigningKey(const SigningKeyRecord& key,
+                                SealFn seal) override;
+  absl::StatusOr<SigningKeyRecord> FindSigningKey(
+      absl::string_view key_id) override;
+  absl::Status RevokeSigningKey(absl::string_view key_id) override;
+  absl::Status RecordSignatureUse(absl::string_view signature_id,
+                                  int64_t expires_at_ms) override;
   void UpdateWebhookSecret(std::string integrator_id, SealFn seal,
                            DoneFn done) override;
   absl::StatusOr<SealedSecret> GetWebhookSecret(
@@ -48,6 +55,10 @@ class MemoryStore : public Store {
   absl::flat_hash_map<std::string, ApiKeyRecord> keys_by_hash_
       ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, SealedSecret> webhook_secrets_
+      ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, SigningKeyRecord> signing_keys_
+      ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, int64_t> used_signatures_
       ABSL_GUARDED_BY(mu_);
   uint64_t updates_ ABSL_GUARDED_BY(mu_) = 0;
   bool closed_ ABSL_GUARDED_BY(mu_) = false;

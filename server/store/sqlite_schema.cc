@@ -41,6 +41,25 @@ CREATE TABLE webhook_secrets (
   updated_at_ms INTEGER NOT NULL
 );
 )sql",
+    // 2: signing keys (sealed API secrets) and used request signatures.
+    R"sql(
+CREATE TABLE signing_keys (
+  key_id         TEXT PRIMARY KEY,
+  integrator_id  TEXT NOT NULL REFERENCES integrators(id),
+  scopes         TEXT NOT NULL,
+  version        INTEGER NOT NULL,
+  sealing_key_id TEXT NOT NULL,
+  nonce          BLOB NOT NULL,
+  ciphertext     BLOB NOT NULL,
+  created_at_ms  INTEGER NOT NULL,
+  revoked_at_ms  INTEGER
+);
+CREATE TABLE used_signatures (
+  signature_id  TEXT PRIMARY KEY,
+  expires_at_ms INTEGER NOT NULL
+);
+CREATE INDEX used_signatures_expiry ON used_signatures(expires_at_ms);
+)sql",
 };
 
 }  // namespace

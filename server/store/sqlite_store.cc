@@ -285,6 +285,95 @@ absl::StatusOr<ApiKeyRecord> SqliteStore::RevokeApiKey(
   return revoked;
 }
 
+absl::Status SqliteStore::CreateSigningKey(const SigningKeyRecord& key,
+                                          SealFn seal) {
+  return writer_.SubmitAndWait([&](sqlite3* db) -> absl::Status {
+    absl::StatusOr<SqliteStatement> find = SqliteStatement::Prepare(
+        db,
+        "SELECT (SELECT MAX(version) FROM signing_keys WHERE integrator_id=?1)"
+        " FROM integrators WHERE id=?1");
+    if (!find.ok()) return find.status();
+    absl::StatusOr<bool> row = find->BindText(1, key.integrator_id).Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return absl::NotFoundError("integrator not found");
+    const int64_t version = find->ColumnIsNull(0) ? 0 : find->ColumnInt64(0);
+    absl::StatusOr<SealedSecret> sealed = seal(version + 1);
+    if (!sealed.ok()) return sealed.status();
+    absl::StatusOr<SqliteStatement> insert = SqliteStatement::Prepare(
+        db,
+        "INSERT INTO signing_keys(key_id, integrator_id, scopes, version,"
+        " sealing_key_id, nonce, ciphertext, created_at_ms)"
+        " VALUES(?,?,?,?,?,?,?,?)");
+    if (!insert.ok()) return insert.status();
+    return insert->BindText(1, key.key_id)
+        .BindText(2, key.integrator_id)
+        .BindText(3, absl::StrJoin(key.scopes, ","))
+        .BindInt64(4, sealed->version)
+        .BindText(5, sealed->key_id)
+        .BindBlob(6, sealed->nonce)
+        .BindBlob(7, sealed->ciphertext)
+        .BindInt64(8, key.created_at_ms)
+        .Run();
+  });
+}
+
+absl::StatusOr<SigningKeyRecord> SqliteStore::FindSigningKey(
+    absl::string_view key_id) {
+  absl::StatusOr<ReaderLease> reader = ReaderLease::Borrow(this);
+  if (!reader.ok()) return reader.status();
+  absl::StatusOr<SqliteStatement> stmt = SqliteStatement::Prepare(
+      reader->get(),
+      "SELECT key_id, integrator_id, scopes, version, sealing_key_id, nonce,"
+      " ciphertext, created_at_ms, revoked_at_ms FROM signing_keys"
+      " WHERE key_id=?");
+  if (!stmt.ok()) return stmt.status();
+  absl::StatusOr<bool> row = stmt->BindText(1, key_id).Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::NotFoundError("signing key not found");
+  SigningKeyRecord key;
+  key.key_id = stmt->ColumnText(0);
+  key.integrator_id = stmt->ColumnText(1);
+  key.scopes = absl::StrSplit(stmt->ColumnText(2), ',', absl::SkipEmpty());
+  key.sealed_secret = SealedSecret{stmt->ColumnInt64(3), stmt->ColumnText(4),
+                                   stmt->ColumnBlob(5), stmt->ColumnBlob(6)};
+  key.created_at_ms = stmt->ColumnInt64(7);
+  if (!stmt->ColumnIsNull(8)) key.revoked_at_ms = stmt->ColumnInt64(8);
+  return key;
+}
+
+absl::Status SqliteStore::RevokeSigningKey(absl::string_view key_id) {
+  return writer_.SubmitAndWait([&](sqlite3* db) -> absl::Status {
+    absl::StatusOr<SqliteStatement> update = SqliteStatement::Prepare(
+        db,
+        "UPDATE signing_keys SET revoked_at_ms=COALESCE(revoked_at_ms, ?)"
+        " WHERE key_id=?");
+    if (!update.ok()) return update.status();
+    if (absl::Status s = update->BindInt64(1, NowMs()).BindText(2, key_id).Run();
+        !s.ok()) {
+      return s;
+    }
+    if (sqlite3_changes(db) == 0) return absl::NotFoundError("signing key not found");
+    return absl::OkStatus();
+  });
+}
+
+absl::Status SqliteStore::RecordSignatureUse(absl::string_view signature_id,
+                                             int64_t expires_at_ms) {
+  return writer_.SubmitAndWait([&](sqlite3* db) -> absl::Status {
+    absl::StatusOr<SqliteStatement> prune = SqliteStatement::Prepare(
+        db, "DELETE FROM used_signatures WHERE expires_at_ms < ?");
+    if (!prune.ok()) return prune.status();
+    if (absl::Status s = prune->BindInt64(1, NowMs()).Run(); !s.ok()) return s;
+    absl::StatusOr<SqliteStatement> insert = SqliteStatement::Prepare(
+        db, "INSERT INTO used_signatures(signature_id, expires_at_ms) VALUES(?,?)");
+    if (!insert.ok()) return insert.status();
+    absl::Status s =
+        insert->BindText(1, signature_id).BindInt64(2, expires_at_ms).Run();
+    if (absl::IsAlreadyExists(s)) return absl::AlreadyExistsError("signature already used");
+    return s;
+  });
+}
+
 void SqliteStore::UpdateWebhookSecret(std::string integrator_id, SealFn seal,
                                       DoneFn done) {
   writer_.Submit(
@@ -341,7 +430,9 @@ absl::StatusOr<std::vector<std::string>> SqliteStore::SealedKeyIds() {
   absl::StatusOr<ReaderLease> reader = ReaderLease::Borrow(this);
   if (!reader.ok()) return reader.status();
   absl::StatusOr<SqliteStatement> stmt = SqliteStatement::Prepare(
-      reader->get(), "SELECT DISTINCT key_id FROM webhook_secrets ORDER BY 1");
+      reader->get(),
+      "SELECT key_id FROM webhook_secrets UNION"
+      " SELECT sealing_key_id FROM signing_keys ORDER BY 1");
   if (!stmt.ok()) return stmt.status();
   std::vector<std::string> ids;
   for (;;) {

@@ -56,6 +56,13 @@ class SqliteStore : public Store {
       absl::string_view key_hash) override;
   absl::StatusOr<ApiKeyRecord> RevokeApiKey(
       absl::string_view id_or_prefix) override;
+  absl::Status CreateSigningKey(const SigningKeyRecord& key,
+                                SealFn seal) override;
+  absl::StatusOr<SigningKeyRecord> FindSigningKey(
+      absl::string_view key_id) override;
+  absl::Status RevokeSigningKey(absl::string_view key_id) override;
+  absl::Status RecordSignatureUse(absl::string_view signature_id,
+                                  int64_t expires_at_ms) override;
   void UpdateWebhookSecret(std::string integrator_id, SealFn seal,
                            DoneFn done) override;
   absl::StatusOr<SealedSecret> GetWebhookSecret(

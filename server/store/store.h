@@ -52,6 +52,18 @@ struct ApiKeyRecord {
   std::optional<int64_t> revoked_at_ms;
 };
 
+// A signing credential of the public contract: the `X-Integrator-Key` id
+// plus an API secret that signs requests. The secret is kept sealed (purpose
+// api-secret); `sealed_secret.version` numbers the integrator's signing keys.
+struct SigningKeyRecord {
+  std::string key_id;  // "int_…"
+  std::string integrator_id;
+  std::vector<std::string> scopes;
+  SealedSecret sealed_secret;
+  int64_t created_at_ms = 0;
+  std::optional<int64_t> revoked_at_ms;
+};
+
 struct StoreStats {
   std::string backend;
   std::string journal_mode;
@@ -81,6 +93,21 @@ class Store {
   // NotFound when none matches, FailedPrecondition when several do.
   virtual absl::StatusOr<ApiKeyRecord> RevokeApiKey(
       absl::string_view id_or_prefix) = 0;
+
+  // Stores a new signing key; `seal` is called with the key's version (one
+  // more than the integrator's newest) inside the write. NotFound when the
+  // integrator does not exist.
+  virtual absl::Status CreateSigningKey(const SigningKeyRecord& key,
+                                        SealFn seal) = 0;
+  virtual absl::StatusOr<SigningKeyRecord> FindSigningKey(
+      absl::string_view key_id) = 0;
+  virtual absl::Status RevokeSigningKey(absl::string_view key_id) = 0;
+
+  // Remembers a used request signature until `expires_at_ms`, durably, so a
+  // replay is refused across restarts and replicas. AlreadyExists when it
+  // was used before. Blocks until durable.
+  virtual absl::Status RecordSignatureUse(absl::string_view signature_id,
+                                          int64_t expires_at_ms) = 0;
 
   // Replaces the integrator's webhook secret. `done` gets NotFound when the
   // integrator does not exist, and OK only once the new row is durable.

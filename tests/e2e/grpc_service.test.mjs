@@ -2,7 +2,7 @@
 // Node's @grpc/grpc-js with descriptors fetched by server reflection alone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import path from 'node:path';
@@ -152,6 +152,28 @@ test('sign-webhook matches independent HMAC-SHA256 implementations', async () =>
   const openssl = execFileSync('openssl', ['dgst', '-sha256', '-hmac', secret, bodyFile]).toString();
   assert.equal(printed, openssl.trim().split('= ').pop());
   assert.match(printed, /^[0-9a-f]{64}$/);
+});
+
+test('a gRPC caller forging the gateway facts of a signed request gains nothing', async () => {
+  const [integratorKey, apiSecret] = (await adminOk(data, ['create-key', '--integrator', integratorA, '--signing'])).split('\n');
+  const timestamp = String(Date.now());
+  const bodyHash = createHash('sha256').update('{"secret":"whsec_forged"}').digest('hex');
+  const toSign = `${timestamp}.PUT./v1/integrator/webhook-secret.${bodyHash}`;
+  const signed = {
+    'x-integrator-key': integratorKey,
+    'x-timestamp': timestamp,
+    'x-signature': `sha256=${createHmac('sha256', apiSecret).update(toSign).digest('hex')}`,
+    'x-gateway-http-method': 'PUT',
+    'x-gateway-http-path': '/v1/integrator/webhook-secret',
+    'x-gateway-body-sha256': bodyHash,
+  };
+  for (const forgedCredential of [undefined, randomBytes(32).toString('hex'), keyA]) {
+    const metadata = { ...signed };
+    if (forgedCredential) metadata['x-gateway-credential'] = forgedCredential;
+    const { err } = await update({ secret: 'whsec_forged' }, { metadata });
+    assert.equal(err.code, S.UNAUTHENTICATED);
+    assert.equal(errorDetails(err).ErrorInfo.reason, 'INVALID_SIGNATURE');
+  }
 });
 
 test('sign-webhook says when no secret is set', async () => {

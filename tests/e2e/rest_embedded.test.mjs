@@ -2,7 +2,18 @@
 import { defineRestSuite } from './lib/rest_suite.mjs';
 import { startServer } from './lib/harness.mjs';
 
-defineRestSuite('embedded', async (data) => {
+async function startEmbedded(data) {
   const server = await startServer(data, ['--header_timeout=1s']);
-  return { baseUrl: server.baseUrl, stop: () => server.stop(), logs: () => [server.log()], server };
-});
+  const target = {
+    baseUrl: server.baseUrl,
+    stop: () => server.stop(),
+    logs: () => [server.log()],
+    async restart() {
+      await server.stop();
+      return startEmbedded(data);
+    },
+  };
+  return target;
+}
+
+defineRestSuite('embedded', startEmbedded);

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { curl } from './curl.mjs';
@@ -54,6 +54,8 @@ export function defineRestSuite(label, startTarget, extraTests) {
     ctx.key = await adminOk(data, ['create-key', '--integrator', ctx.integrator, '--scopes', 'write:webhook-secret']);
     ctx.noScopeKey = await adminOk(data, ['create-key', '--service', 'ops', '--scopes', 'admin:integrators']);
     ctx.adminKey = await adminOk(data, ['create-key', '--service', 'billing', '--scopes', 'admin:integrators,write:webhook-secret']);
+    const signing = (await adminOk(data, ['create-key', '--integrator', ctx.integrator, '--signing'])).split('\n');
+    [ctx.integratorKey, ctx.apiSecret] = signing;
   });
   after(async () => {
     await target?.stop();
@@ -73,6 +75,63 @@ export function defineRestSuite(label, startTarget, extraTests) {
     writeFileSync(bodyFile, bodyText);
     return adminOk(data, ['sign-webhook', '--integrator', ctx.integrator, '--body_file', bodyFile]);
   };
+
+  // The public contract's hmacAuth headers for one request.
+  const signedHeaders = (method, target, body, { secret = ctx.apiSecret, timestamp = Date.now() } = {}) => {
+    const bodyHash = createHash('sha256').update(body).digest('hex');
+    const toSign = `${timestamp}.${method}.${target}.${bodyHash}`;
+    return {
+      'X-Integrator-Key': ctx.integratorKey,
+      'X-Timestamp': String(timestamp),
+      'X-Signature': `sha256=${createHmac('sha256', secret).update(toSign).digest('hex')}`,
+    };
+  };
+  ctx.signedHeaders = signedHeaders;
+
+  test(`${label}: a correctly signed request sets the secret`, async () => {
+    assert.match(ctx.integratorKey, /^int_[0-9a-f]+$/);
+    const body = JSON.stringify({ secret: 'whsec_signed' });
+    const res = await put(body, { key: null, headers: signedHeaders('PUT', ROUTE, body) });
+    assert.equal(res.status, 200, res.body);
+    assert.deepEqual(res.json, { secretConfigured: true });
+    const check = '{"signed":true}';
+    assert.equal(await signatureOf(check), createHmac('sha256', 'whsec_signed').update(check).digest('hex'));
+    // The raw target, query part included, is what is signed, exactly as sent.
+    const withQuery = `${ROUTE}?`;
+    const res2 = await put(body, { key: null, path: withQuery, headers: signedHeaders('PUT', withQuery, body) });
+    assert.equal(res2.status, 200, res2.body);
+    const mismatched = await put(body, { key: null, path: withQuery, headers: signedHeaders('PUT', ROUTE, body) });
+    assertProblem(mismatched, 401);
+  });
+
+  test(`${label}: a wrong signature, a stale timestamp and a replay are 401`, async () => {
+    const body = '{"secret":"whsec_sig"}';
+    const wrong = await put(body, { key: null, headers: signedHeaders('PUT', ROUTE, body, { secret: 'not-the-secret' }) });
+    assertProblem(wrong, 401);
+    assertChallenge(wrong, { error: 'invalid_token' });
+    assert.equal(wrong.json.type, 'urn:problem-type:auth:invalid-signature');
+
+    const stale = await put(body, { key: null, headers: signedHeaders('PUT', ROUTE, body, { timestamp: Date.now() - 301_000 }) });
+    assertProblem(stale, 401);
+    assertChallenge(stale, { error: 'invalid_token' });
+    assert.equal(stale.json.type, 'urn:problem-type:auth:stale-timestamp');
+
+    const headers = signedHeaders('PUT', ROUTE, body);
+    assert.equal((await put(body, { key: null, headers })).status, 200);
+    const replay = await put(body, { key: null, headers });
+    assertProblem(replay, 401);
+    assertChallenge(replay, { error: 'invalid_token' });
+    assert.equal(replay.json.type, 'urn:problem-type:auth:replayed-signature');
+    ctx.usedSignedHeaders = headers;
+  });
+
+  test(`${label}: a replayed signature is refused after a restart too`, async () => {
+    target = await target.restart();
+    ctx.target = target;
+    const replay = await put('{"secret":"whsec_sig"}', { key: null, headers: ctx.usedSignedHeaders });
+    assertProblem(replay, 401);
+    assert.equal(replay.json.type, 'urn:problem-type:auth:replayed-signature');
+  });
 
   test(`${label}: PUT and POST with a Bearer key set the secret`, async () => {
     for (const method of ['PUT', 'POST']) {
