@@ -3,6 +3,8 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 
+#include <fstream>
+#include <iterator>
 #include <utility>
 
 #include "absl/strings/escaping.h"
@@ -21,6 +23,20 @@ namespace {
 // what grpcurl needs to call Health without a -proto flag.
 void RegisterHealthDescriptor() {
   (void)grpc::health::v1::HealthCheckRequest::descriptor();
+}
+
+absl::StatusOr<std::string> ReadPemFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot read TLS file '", path, "'"));
+  }
+  std::string pem(std::istreambuf_iterator<char>(in), {});
+  if (pem.empty() || pem.size() > (1 << 20)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("TLS file '", path, "' is empty or too large"));
+  }
+  return pem;
 }
 
 }  // namespace
@@ -58,9 +74,19 @@ absl::Status IntegratorServer::Start() {
   RegisterHealthDescriptor();
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  std::shared_ptr<grpc::ServerCredentials> credentials =
+      grpc::InsecureServerCredentials();
+  if (!options_.tls_cert_file.empty() || !options_.tls_key_file.empty()) {
+    absl::StatusOr<std::string> cert = ReadPemFile(options_.tls_cert_file);
+    absl::StatusOr<std::string> key = ReadPemFile(options_.tls_key_file);
+    if (!cert.ok()) return cert.status();
+    if (!key.ok()) return key.status();
+    grpc::SslServerCredentialsOptions tls;
+    tls.pem_key_cert_pairs.push_back({*key, *cert});
+    credentials = grpc::SslServerCredentials(tls);
+  }
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options_.grpc_address,
-                           grpc::InsecureServerCredentials(), &grpc_port_);
+  builder.AddListeningPort(options_.grpc_address, credentials, &grpc_port_);
   builder.SetMaxReceiveMessageSize(options_.max_receive_bytes);
   builder.RegisterService(integrator_service_.get());
   builder.RegisterService(operator_service_.get());

@@ -43,6 +43,9 @@ struct ServerOptions {
   int max_receive_bytes = 64 * 1024;
   absl::Duration drain_timeout = absl::Seconds(10);
   absl::Duration simulated_commit_latency = absl::ZeroDuration();
+  // PEM certificate chain and key; both set turns on TLS for gRPC.
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 class IntegratorServer {

@@ -40,6 +40,9 @@ ABSL_FLAG(absl::Duration, request_timeout, absl::Seconds(10),
           "deadline of each REST request's gRPC call");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10),
           "on SIGTERM, how long in-flight calls may take to finish");
+ABSL_FLAG(std::string, grpc_tls_cert_file, "",
+          "PEM certificate chain for gRPC; with --grpc_tls_key_file turns on TLS");
+ABSL_FLAG(std::string, grpc_tls_key_file, "", "PEM private key for gRPC TLS");
 ABSL_FLAG(absl::Duration, simulated_commit_latency, absl::ZeroDuration(),
           "testing only: delay added before every store commit, to emulate a "
           "slow disk");
@@ -113,6 +116,8 @@ int main(int argc, char** argv) {
   options.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
   options.simulated_commit_latency =
       absl::GetFlag(FLAGS_simulated_commit_latency);
+  options.tls_cert_file = absl::GetFlag(FLAGS_grpc_tls_cert_file);
+  options.tls_key_file = absl::GetFlag(FLAGS_grpc_tls_key_file);
   if (options.max_receive_bytes < 1024 || options.max_receive_bytes > (64 << 20)) {
     std::cerr << "integrator-server: --max_body_bytes must be 1024 to 64 MiB\n";
     return 2;

@@ -71,6 +71,39 @@ export function startServer(data, extraArgs = []) {
   }));
 }
 
+// Starts integrator-gateway in front of `upstream`; resolves once it listens.
+export function startGateway(upstream, extraArgs = []) {
+  const proc = spawn(path.join(binDir, 'integrator-gateway'), [
+    `--upstream=${upstream}`, '--http_address=127.0.0.1:0', ...extraArgs,
+  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${log}`)), 20000);
+    proc.stderr.on('data', (chunk) => {
+      log += chunk.toString();
+      const match = /listening http_port=(\d+)/.exec(log);
+      if (match) {
+        clearTimeout(timer);
+        resolve({
+          proc,
+          exited,
+          baseUrl: `http://127.0.0.1:${match[1]}`,
+          log: () => log,
+          async stop(signal = 'SIGTERM') {
+            if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+            return exited;
+          },
+        });
+      }
+    });
+    exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`gateway exited (${code ?? signal}) before listening:\n${log}`));
+    });
+  });
+}
+
 // Runs a server that is expected to refuse to start; returns its exit and log.
 export async function runServerExpectingFailure(data, extraArgs = []) {
   try {

@@ -1,0 +1,147 @@
+// integrator-gateway: the REST gateway on its own, in front of a remote gRPC
+// server. It learns the routes from the upstream's reflection (or from
+// --descriptor_set) and knows nothing of any particular service.
+#include <signal.h>
+
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/ascii.h"
+#include "absl/time/time.h"
+#include "gateway/descriptor_loader.h"
+#include "gateway/header_policy.h"
+#include "gateway/http_server.h"
+#include "gateway/route_table.h"
+#include "gateway/transcoder.h"
+#include "gateway/upstream_caller.h"
+
+ABSL_FLAG(std::string, upstream, "", "host:port of the gRPC server (required)");
+ABSL_FLAG(std::string, upstream_tls_ca, "",
+          "PEM file of the CA that signed the upstream's certificate; turns "
+          "on TLS to the upstream");
+ABSL_FLAG(std::string, descriptor_set, "",
+          "FileDescriptorSet to route from, instead of the upstream's "
+          "reflection");
+ABSL_FLAG(std::string, gateway_key_file, "",
+          "file holding an API key with the scope gateway:forward; the "
+          "upstream then trusts the facts this gateway reports about signed "
+          "requests");
+ABSL_FLAG(std::string, http_address, "127.0.0.1:8080",
+          "host:port for REST; port 0 picks a free port (it is logged)");
+ABSL_FLAG(int, http_threads, 0, "HTTP worker threads; 0 means one per core");
+ABSL_FLAG(int, max_body_bytes, 64 * 1024, "largest request body, in bytes");
+ABSL_FLAG(int, max_connections, 10000, "open HTTP connections at most");
+ABSL_FLAG(absl::Duration, header_timeout, absl::Seconds(10),
+          "time a client has to send a complete request");
+ABSL_FLAG(absl::Duration, request_timeout, absl::Seconds(10),
+          "deadline of each upstream call");
+ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10),
+          "on SIGTERM, how long in-flight requests may take to finish");
+
+namespace {
+
+absl::StatusOr<std::string> ReadSmallFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError("cannot read " + path);
+  std::string text(std::istreambuf_iterator<char>(in), {});
+  if (text.size() > (1 << 20)) return absl::InvalidArgumentError(path + " is too large");
+  return text;
+}
+
+int Fail(absl::string_view message) {
+  std::cerr << "integrator-gateway: " << message << "\n";
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "integrator-gateway --upstream=HOST:PORT [--http_address=HOST:PORT] ...");
+  absl::ParseCommandLine(argc, argv);
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  const std::string upstream = absl::GetFlag(FLAGS_upstream);
+  if (upstream.empty()) return Fail("--upstream is required");
+  std::shared_ptr<grpc::ChannelCredentials> credentials =
+      grpc::InsecureChannelCredentials();
+  if (!absl::GetFlag(FLAGS_upstream_tls_ca).empty()) {
+    absl::StatusOr<std::string> ca = ReadSmallFile(absl::GetFlag(FLAGS_upstream_tls_ca));
+    if (!ca.ok()) return Fail(ca.status().message());
+    grpc::SslCredentialsOptions tls;
+    tls.pem_root_certs = *ca;
+    credentials = grpc::SslCredentials(tls);
+  }
+  grpc::ChannelArguments channel_args;
+  channel_args.SetMaxSendMessageSize(absl::GetFlag(FLAGS_max_body_bytes) + 4096);
+  auto channel = grpc::CreateCustomChannel(upstream, credentials, channel_args);
+
+  gateway::TranscoderOptions transcoder_options;
+  if (!absl::GetFlag(FLAGS_gateway_key_file).empty()) {
+    absl::StatusOr<std::string> key = ReadSmallFile(absl::GetFlag(FLAGS_gateway_key_file));
+    if (!key.ok()) return Fail(key.status().message());
+    const std::string trimmed(absl::StripAsciiWhitespace(*key));
+    if (!gateway::IsValidMetadataValue(trimmed) || trimmed.empty()) {
+      return Fail("--gateway_key_file must hold one printable key");
+    }
+    transcoder_options.upstream_metadata = {{"x-gateway-credential", trimmed}};
+  }
+
+  absl::StatusOr<gateway::LoadedDescriptors> loaded =
+      absl::GetFlag(FLAGS_descriptor_set).empty()
+          ? gateway::LoadDescriptorsFromReflection(channel, absl::Seconds(10))
+          : gateway::LoadDescriptorsFromFile(absl::GetFlag(FLAGS_descriptor_set));
+  if (!loaded.ok()) {
+    return Fail(std::string("cannot load descriptors: ") +
+                std::string(loaded.status().message()));
+  }
+  absl::StatusOr<std::shared_ptr<const gateway::RouteTable>> routes =
+      gateway::RouteTable::Build(*loaded->pool, loaded->services);
+  if (!routes.ok()) return Fail(routes.status().message());
+
+  auto transcoder = std::make_shared<gateway::Transcoder>(
+      *routes,
+      std::make_shared<gateway::UpstreamCaller>(channel,
+                                                absl::GetFlag(FLAGS_request_timeout)),
+      std::move(transcoder_options));
+  gateway::HttpServerOptions options;
+  options.address = absl::GetFlag(FLAGS_http_address);
+  options.threads = absl::GetFlag(FLAGS_http_threads);
+  if (options.threads <= 0) {
+    options.threads = std::max(1u, std::thread::hardware_concurrency());
+  }
+  options.max_body_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_body_bytes));
+  options.header_timeout = absl::GetFlag(FLAGS_header_timeout);
+  options.max_connections = absl::GetFlag(FLAGS_max_connections);
+  const gateway::Transcoder* t = transcoder.get();
+  absl::StatusOr<std::unique_ptr<gateway::HttpServer>> http = gateway::HttpServer::Start(
+      options,
+      {.handle = [t](gateway::HttpRequest request,
+                     absl::AnyInvocable<void(gateway::HttpResponse)> done) {
+         t->Handle(std::move(request), std::move(done));
+       },
+       .render_error = [t](const absl::Status& status,
+                           const gateway::HttpRequest* partial) {
+         return t->RenderError(status, partial);
+       }});
+  if (!http.ok()) return Fail(http.status().message());
+  std::cerr << "integrator-gateway: listening http_port=" << (*http)->port()
+            << " upstream=" << upstream << " routes=" << (*routes)->route_count()
+            << "\n";
+
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  std::cerr << "integrator-gateway: signal " << signal_number << ", draining\n";
+  (*http)->Shutdown(absl::GetFlag(FLAGS_drain_timeout));
+  std::cerr << "integrator-gateway: stopped\n";
+  return 0;
+}
