@@ -11,11 +11,11 @@
 #include <thread>
 #include <vector>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "gateway/gateway_error.h"
+#include "gateway/http_wire.h"
 
 namespace gateway {
 namespace {
@@ -141,17 +141,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnBody(beast::error_code ec, std::size_t) {
     if (ec) return FailRead(ec);
     stream_.expires_never();
-    http::request<http::string_body> message = parser_->release();
+    BeastRequest message = parser_->release();
     keep_alive_ = message.keep_alive();
     version_ = message.version();
-    HttpRequest request;
-    request.method = std::string(message.method_string());
-    request.target = std::string(message.target());
-    for (const auto& field : message) {
-      request.headers.emplace_back(absl::AsciiStrToLower(absl::string_view(field.name_string().data(), field.name_string().size())),
-                                   std::string(field.value()));
-    }
-    request.body = std::move(message.body());
+    HttpRequest request = ToHttpRequest(std::move(message));
     busy_ = true;
     state_->handlers.handle(std::move(request),
                             [self = shared_from_this()](HttpResponse response) {
@@ -167,10 +160,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!status.has_value()) return Close();
     HttpRequest partial;
     if (parser_.has_value() && parser_->is_header_done()) {
-      for (const auto& field : parser_->get()) {
-        partial.headers.emplace_back(absl::AsciiStrToLower(absl::string_view(field.name_string().data(), field.name_string().size())),
-                                     std::string(field.value()));
-      }
+      CopyHeaders(parser_->get(), partial.headers);
     }
     keep_alive_ = false;
     version_ = 11;
