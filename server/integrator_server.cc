@@ -3,12 +3,18 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <fstream>
 #include <iterator>
 #include <utility>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "server/auth/api_key.h"
+#include "server/auth/scopes.h"
 #include "server/crypto/random.h"
 #include "grpc/health/v1/health.pb.h"
 #include "server/sealing/master_key.h"
@@ -39,6 +45,39 @@ absl::StatusOr<std::string> ReadPemFile(const std::string& path) {
   return pem;
 }
 
+absl::Status Bootstrap(Store& store, const std::string& key_file) {
+  absl::StatusOr<std::string> id_bytes = crypto::RandomBytes(8);
+  absl::StatusOr<auth::NewApiKey> key = auth::MintApiKey();
+  if (!id_bytes.ok() || !key.ok()) {
+    return absl::InternalError("the random number generator failed");
+  }
+  const int64_t now = absl::ToUnixMillis(absl::Now());
+  const Integrator integrator{
+      absl::StrCat("itg_", absl::BytesToHexString(*id_bytes)), "bootstrap", now};
+  if (absl::Status s = store.CreateIntegrator(integrator); !s.ok()) return s;
+  ApiKeyRecord record;
+  record.key_id = key->key_id;
+  record.key_hash = key->key_hash;
+  record.display_prefix = key->display_prefix;
+  record.integrator_id = integrator.id;
+  record.scopes = {std::string(auth::kScopeWriteWebhookSecret)};
+  record.created_at_ms = now;
+  if (absl::Status s = store.CreateApiKey(record); !s.ok()) return s;
+  const int fd = open(key_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return absl::FailedPreconditionError(absl::StrCat("cannot write ", key_file));
+  }
+  const std::string line = absl::StrCat(key->key, "\n");
+  const bool written = write(fd, line.data(), line.size()) ==
+                       static_cast<ssize_t>(line.size());
+  close(fd);
+  crypto::Wipe(key->key);
+  if (!written) {
+    return absl::FailedPreconditionError(absl::StrCat("cannot write ", key_file));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 IntegratorServer::IntegratorServer(ServerOptions options)
@@ -61,6 +100,11 @@ absl::Status IntegratorServer::Start() {
   if (!key.ok()) return key.status();
   sealer_ = std::make_unique<SecretSealer>(std::move(*key));
 
+  if (!options_.bootstrap_key_file.empty()) {
+    if (absl::Status s = Bootstrap(*store_, options_.bootstrap_key_file); !s.ok()) {
+      return s;
+    }
+  }
   absl::StatusOr<std::string> token = crypto::RandomBytes(32);
   if (!token.ok()) return token.status();
   gateway_token_ = absl::BytesToHexString(*token);

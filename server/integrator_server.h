@@ -43,6 +43,10 @@ struct ServerOptions {
   int max_receive_bytes = 64 * 1024;
   absl::Duration drain_timeout = absl::Seconds(10);
   absl::Duration simulated_commit_latency = absl::ZeroDuration();
+  // Benchmarks and tests only: at start, create one integrator with a
+  // write:webhook-secret key and write that key to this file (mode 0600).
+  // The only way to give an in-memory store a credential.
+  std::string bootstrap_key_file;
   // PEM certificate chain and key; both set turns on TLS for gRPC.
   std::string tls_cert_file;
   std::string tls_key_file;

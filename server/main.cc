@@ -43,6 +43,9 @@ ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10),
 ABSL_FLAG(std::string, grpc_tls_cert_file, "",
           "PEM certificate chain for gRPC; with --grpc_tls_key_file turns on TLS");
 ABSL_FLAG(std::string, grpc_tls_key_file, "", "PEM private key for gRPC TLS");
+ABSL_FLAG(std::string, bootstrap_key_file, "",
+          "benchmarks and tests only: create an integrator with a "
+          "write:webhook-secret key at start and write the key here");
 ABSL_FLAG(absl::Duration, simulated_commit_latency, absl::ZeroDuration(),
           "testing only: delay added before every store commit, to emulate a "
           "slow disk");
@@ -116,6 +119,7 @@ int main(int argc, char** argv) {
   options.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
   options.simulated_commit_latency =
       absl::GetFlag(FLAGS_simulated_commit_latency);
+  options.bootstrap_key_file = absl::GetFlag(FLAGS_bootstrap_key_file);
   options.tls_cert_file = absl::GetFlag(FLAGS_grpc_tls_cert_file);
   options.tls_key_file = absl::GetFlag(FLAGS_grpc_tls_key_file);
   if (options.max_receive_bytes < 1024 || options.max_receive_bytes > (64 << 20)) {

@@ -3,7 +3,11 @@
 #include "google/rpc/error_details.pb.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "absl/strings/escaping.h"
+#include "absl/time/clock.h"
 #include "server/auth/api_key.h"
+#include "server/auth/request_signature.h"
+#include "server/crypto/digest.h"
 #include "server/auth/scopes.h"
 #include "server/store/memory_store.h"
 
@@ -85,6 +89,68 @@ TEST_F(AuthenticatorTest, MissingScopeIsPermissionDenied) {
   EXPECT_EQ(who.status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(Info(who.status()).reason(), "INSUFFICIENT_SCOPE");
   EXPECT_EQ(Info(who.status()).metadata().at("scope"), "write:webhook-secret");
+}
+
+class SignedRequestTest : public AuthenticatorTest {
+ protected:
+  void SetUp() override {
+    AuthenticatorTest::SetUp();
+    ASSERT_TRUE(store_
+                    .CreateSigningKey(
+                        {"int_abc123", "itg_a", {"write:webhook-secret"}, {}, 1,
+                         std::nullopt},
+                        [&](int64_t version) {
+                          return sealer_.Seal(SealPurpose::kApiSecret, "itg_a",
+                                              version, "api-secret");
+                        })
+                    .ok());
+  }
+  CallCredentials Signed(absl::string_view secret, int64_t timestamp_ms,
+                         absl::string_view gateway = "gateway-token") {
+    timestamp_ = std::to_string(timestamp_ms);
+    body_hash_ = crypto::Sha256Hex("{}");
+    signature_ = absl::StrCat(
+        "sha256=", absl::BytesToHexString(crypto::HmacSha256(
+                       secret, StringToSign(timestamp_, "PUT", "/v1/x", body_hash_))));
+    CallCredentials c;
+    c.integrator_key = "int_abc123";
+    c.signature = signature_;
+    c.timestamp = timestamp_;
+    c.gateway_credential = gateway;
+    c.gateway_method = "PUT";
+    c.gateway_path = "/v1/x";
+    c.gateway_body_sha256 = body_hash_;
+    return c;
+  }
+  std::string Reason(const CallCredentials& c) {
+    return Info(auth_.Authenticate(c, kScopeWriteWebhookSecret).status()).reason();
+  }
+  static int64_t Now() { return absl::ToUnixMillis(absl::Now()); }
+
+  std::string timestamp_, body_hash_, signature_;
+};
+
+TEST_F(SignedRequestTest, AcceptsAValidSignatureOnce) {
+  const CallCredentials c = Signed("api-secret", Now());
+  absl::StatusOr<Principal> who = auth_.Authenticate(c, kScopeWriteWebhookSecret);
+  ASSERT_TRUE(who.ok()) << who.status();
+  EXPECT_EQ(who->integrator_id, "itg_a");
+  EXPECT_EQ(Reason(c), "REPLAYED_SIGNATURE");
+}
+
+TEST_F(SignedRequestTest, RefusesWrongSecretStaleTimeUntrustedGatewayAndRevokedKey) {
+  EXPECT_EQ(Reason(Signed("wrong", Now())), "INVALID_SIGNATURE");
+  EXPECT_EQ(Reason(Signed("api-secret", Now() - 301'000)), "STALE_TIMESTAMP");
+  EXPECT_EQ(Reason(Signed("api-secret", Now() + 301'000)), "STALE_TIMESTAMP");
+  EXPECT_EQ(Reason(Signed("api-secret", Now(), "forged")), "INVALID_SIGNATURE");
+  CallCredentials no_facts = Signed("api-secret", Now());
+  no_facts.gateway_path.reset();
+  EXPECT_EQ(Reason(no_facts), "INVALID_SIGNATURE");
+  CallCredentials unknown = Signed("api-secret", Now());
+  unknown.integrator_key = "int_nope";
+  EXPECT_EQ(Reason(unknown), "INVALID_TOKEN");
+  ASSERT_TRUE(store_.RevokeSigningKey("int_abc123").ok());
+  EXPECT_EQ(Reason(Signed("api-secret", Now() - 1)), "INVALID_TOKEN");
 }
 
 }  // namespace
