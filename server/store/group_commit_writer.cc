@@ -8,15 +8,18 @@
 namespace integrator {
 
 GroupCommitWriter::GroupCommitWriter(SqliteDb db, Options options)
-    : db_(std::move(db)), options_(options), thread_([this] { Run(); }) {}
+    : db_(std::move(db)),
+      options_(options),
+      thread_([this] { Run(); }),
+      completion_thread_([this] { RunCompletions(); }) {}
 
 GroupCommitWriter::~GroupCommitWriter() { Close(); }
 
-void GroupCommitWriter::Submit(Apply apply, Done done, bool is_update) {
+void GroupCommitWriter::Submit(Apply apply, Done done, WriteKind kind) {
   {
     absl::MutexLock lock(&mu_);
     if (!closing_) {
-      queue_.push_back(Op{std::move(apply), std::move(done), is_update});
+      queue_.push_back(Op{std::move(apply), std::move(done), kind});
       return;
     }
   }
@@ -32,7 +35,7 @@ absl::Status GroupCommitWriter::SubmitAndWait(Apply apply) {
         result = std::move(s);
         finished.Notify();
       },
-      /*is_update=*/false);
+      WriteKind::kGeneral);
   finished.WaitForNotification();
   return result;
 }
@@ -43,6 +46,28 @@ void GroupCommitWriter::Close() {
     closing_ = true;
   }
   if (thread_.joinable()) thread_.join();
+  {
+    absl::MutexLock lock(&completions_mu_);
+    writer_finished_ = true;
+  }
+  if (completion_thread_.joinable()) completion_thread_.join();
+}
+
+void GroupCommitWriter::RunCompletions() {
+  for (;;) {
+    std::deque<std::pair<Done, absl::Status>> ready;
+    {
+      absl::MutexLock lock(&completions_mu_);
+      completions_mu_.Await(absl::Condition(
+          +[](GroupCommitWriter* w) ABSL_EXCLUSIVE_LOCKS_REQUIRED(w->completions_mu_) {
+            return w->writer_finished_ || !w->completions_.empty();
+          },
+          this));
+      if (completions_.empty()) return;  // the writer is done and all is sent
+      ready.swap(completions_);
+    }
+    for (auto& [done, status] : ready) done(std::move(status));
+  }
 }
 
 void GroupCommitWriter::Run() {
@@ -67,31 +92,38 @@ void GroupCommitWriter::Run() {
 
 void GroupCommitWriter::CommitBatch(std::deque<Op>& batch) {
   std::vector<absl::Status> results(batch.size());
-  absl::Status tx = SqliteExec(db_.get(), "BEGIN IMMEDIATE");
+  absl::Status tx = db_.Exec("BEGIN IMMEDIATE");
   if (tx.ok()) {
     for (size_t i = 0; i < batch.size(); ++i) {
-      absl::Status s = SqliteExec(db_.get(), "SAVEPOINT op");
+      if (batch[i].kind == WriteKind::kAtomicUpdate) {
+        results[i] = batch[i].apply(db_);
+        continue;
+      }
+      absl::Status s = db_.Exec("SAVEPOINT op");
       if (s.ok()) {
-        s = batch[i].apply(db_.get());
+        s = batch[i].apply(db_);
         if (!s.ok()) {
           // Undo this operation alone; the savepoint is released either way.
-          (void)SqliteExec(db_.get(), "ROLLBACK TO op");
+          (void)db_.Exec("ROLLBACK TO op");
         }
-        (void)SqliteExec(db_.get(), "RELEASE op");
+        (void)db_.Exec("RELEASE op");
       }
       results[i] = std::move(s);
     }
     if (options_.simulated_commit_latency > absl::ZeroDuration()) {
       absl::SleepFor(options_.simulated_commit_latency);
     }
-    tx = SqliteExec(db_.get(), "COMMIT");
-    if (!tx.ok()) (void)SqliteExec(db_.get(), "ROLLBACK");
+    tx = db_.Exec("COMMIT");
+    if (!tx.ok()) (void)db_.Exec("ROLLBACK");
   }
   if (tx.ok()) commits_.fetch_add(1);
+  absl::MutexLock lock(&completions_mu_);
   for (size_t i = 0; i < batch.size(); ++i) {
     absl::Status s = tx.ok() ? std::move(results[i]) : tx;
-    if (s.ok() && batch[i].is_update) updates_.fetch_add(1);
-    batch[i].done(std::move(s));
+    if (s.ok() && batch[i].kind == WriteKind::kAtomicUpdate) {
+      updates_.fetch_add(1);
+    }
+    completions_.emplace_back(std::move(batch[i].done), std::move(s));
   }
 }
 

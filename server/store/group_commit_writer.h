@@ -4,19 +4,23 @@
 // Contract:
 // - Owns the write connection and one thread. Submitted operations run on
 //   that thread, in submission order, inside one transaction per batch.
-// - Each operation runs in its own SAVEPOINT: one that fails is rolled back
-//   alone and reports its own error; the rest of the batch still commits.
-// - `done` is called on the writer thread only after COMMIT returned, which
-//   with synchronous=FULL means the WAL is on disk. If COMMIT fails, every
-//   operation of the batch reports that failure.
+// - A kGeneral operation runs in its own SAVEPOINT: one that fails is rolled
+//   back alone and reports its own error; the rest of the batch still
+//   commits. A kAtomicUpdate promises to write with at most one statement
+//   (SQLite makes each statement atomic), so it needs no savepoint; it is
+//   also what updates() counts.
+// - `done` is called (on the writer's completion thread, in commit order)
+//   only after COMMIT returned, which with synchronous=FULL means the WAL is
+//   on disk. If COMMIT fails, every operation of the batch reports that
+//   failure.
 // - Close() (and the destructor) finishes everything queued, then stops.
 //   Operations submitted after that fail with Unavailable.
 //
 // EXAMPLE:
 //   GroupCommitWriter writer(std::move(db), {});
-//   writer.Submit([](sqlite3* db) { return SqliteExec(db, "..."); },
+//   writer.Submit([](SqliteConnection& db) { return db.Exec("..."); },
 //                 [](absl::Status s) { /* durable when s.ok() */ },
-//                 /*is_update=*/true);
+//                 GroupCommitWriter::WriteKind::kAtomicUpdate);
 #ifndef INTEGRATOR_SERVER_STORE_GROUP_COMMIT_WRITER_H_
 #define INTEGRATOR_SERVER_STORE_GROUP_COMMIT_WRITER_H_
 
@@ -30,14 +34,16 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "server/store/sqlite_statement.h"
+#include "server/store/sqlite_connection.h"
 
 namespace integrator {
 
 class GroupCommitWriter {
  public:
-  using Apply = absl::AnyInvocable<absl::Status(sqlite3*)>;
+  using Apply = absl::AnyInvocable<absl::Status(SqliteConnection&)>;
   using Done = absl::AnyInvocable<void(absl::Status)>;
+
+  enum class WriteKind { kAtomicUpdate, kGeneral };
 
   struct Options {
     // Bounds one transaction, so a flood cannot hold the write lock forever.
@@ -47,12 +53,12 @@ class GroupCommitWriter {
   };
 
   GroupCommitWriter(SqliteDb db, Options options);
+
   GroupCommitWriter(const GroupCommitWriter&) = delete;
   GroupCommitWriter& operator=(const GroupCommitWriter&) = delete;
   ~GroupCommitWriter();
 
-  // `is_update` marks operations counted in updates() once acknowledged.
-  void Submit(Apply apply, Done done, bool is_update);
+  void Submit(Apply apply, Done done, WriteKind kind);
   // Submits and blocks until the operation is durable or has failed.
   absl::Status SubmitAndWait(Apply apply);
   void Close();
@@ -64,20 +70,28 @@ class GroupCommitWriter {
   struct Op {
     Apply apply;
     Done done;
-    bool is_update;
+    WriteKind kind;
   };
 
   void Run();
   void CommitBatch(std::deque<Op>& batch);
+  void RunCompletions();
 
-  SqliteDb db_;
+  SqliteConnection db_;
   const Options options_;
   absl::Mutex mu_;
   std::deque<Op> queue_ ABSL_GUARDED_BY(mu_);
   bool closing_ ABSL_GUARDED_BY(mu_) = false;
+  // Finished operations whose `done` has yet to run. A separate thread runs
+  // them, so the writer starts the next batch while callers are answered.
+  absl::Mutex completions_mu_;
+  std::deque<std::pair<Done, absl::Status>> completions_
+      ABSL_GUARDED_BY(completions_mu_);
+  bool writer_finished_ ABSL_GUARDED_BY(completions_mu_) = false;
   std::atomic<uint64_t> commits_{0};
   std::atomic<uint64_t> updates_{0};
   std::thread thread_;
+  std::thread completion_thread_;
 };
 
 }  // namespace integrator

@@ -20,8 +20,8 @@ SqliteDb OpenTestDb(const std::string& path) {
   return db;
 }
 
-absl::Status Insert(sqlite3* db, int v) {
-  return SqliteExec(db, "INSERT INTO t VALUES (" + std::to_string(v) + ")");
+absl::Status Insert(SqliteConnection& db, int v) {
+  return SqliteExec(db.get(), "INSERT INTO t VALUES (" + std::to_string(v) + ")");
 }
 
 TEST(GroupCommitWriterTest, AFailingOperationDoesNotSinkItsBatch) {
@@ -36,18 +36,18 @@ TEST(GroupCommitWriterTest, AFailingOperationDoesNotSinkItsBatch) {
     // The duplicate value violates UNIQUE: only that op fails.
     const int values[3] = {1, 1, 2};
     for (int i = 0; i < 3; ++i) {
-      writer.Submit([v = values[i]](sqlite3* db) { return Insert(db, v); },
+      writer.Submit([v = values[i]](SqliteConnection& db) { return Insert(db, v); },
                     [&, i](absl::Status s) {
                       results[i] = s;
                       done.DecrementCount();
                     },
-                    /*is_update=*/true);
+                    GroupCommitWriter::WriteKind::kGeneral);
     }
     done.Wait();
     EXPECT_TRUE(results[0].ok());
     EXPECT_FALSE(results[1].ok());
     EXPECT_TRUE(results[2].ok());
-    EXPECT_EQ(writer.updates(), 2u);
+    EXPECT_EQ(writer.updates(), 0u);
   }
   ASSERT_EQ(sqlite3_open(path.c_str(), &reader), SQLITE_OK);
   SqliteDb db(reader);
@@ -60,18 +60,18 @@ TEST(GroupCommitWriterTest, CloseDrainsTheQueueThenRefuses) {
   absl::BlockingCounter done(50);
   int ok = 0;
   for (int i = 0; i < 50; ++i) {
-    writer.Submit([i](sqlite3* db) { return Insert(db, i); },
+    writer.Submit([i](SqliteConnection& db) { return Insert(db, i); },
                   [&](absl::Status s) {
                     ok += s.ok() ? 1 : 0;
                     done.DecrementCount();
                   },
-                  false);
+                  GroupCommitWriter::WriteKind::kGeneral);
   }
   writer.Close();
   done.Wait();
   EXPECT_EQ(ok, 50);
   EXPECT_TRUE(absl::IsUnavailable(
-      writer.SubmitAndWait([](sqlite3* db) { return Insert(db, 99); })));
+      writer.SubmitAndWait([](SqliteConnection& db) { return Insert(db, 99); })));
 }
 
 }  // namespace

@@ -49,7 +49,11 @@ absl::StatusOr<SqliteStatement> SqliteStatement::Prepare(
     sqlite3_finalize(stmt);
     return SqliteError(db, rc, "prepare");
   }
-  return SqliteStatement(db, stmt);
+  return SqliteStatement(db, stmt, /*borrowed=*/false);
+}
+
+SqliteStatement SqliteStatement::Borrow(sqlite3* db, sqlite3_stmt* cached) {
+  return SqliteStatement(db, cached, /*borrowed=*/true);
 }
 
 SqliteStatement& SqliteStatement::BindText(int index, absl::string_view value) {

@@ -44,8 +44,12 @@ absl::Status SqliteError(sqlite3* db, int rc, absl::string_view context);
 
 class SqliteStatement {
  public:
+  // A statement owned by this handle, finalized when it goes.
   static absl::StatusOr<SqliteStatement> Prepare(sqlite3* db,
                                                  absl::string_view sql);
+  // A statement owned by a connection's cache: this handle only resets it
+  // (and clears its bindings) when it goes, so it can be reused.
+  static SqliteStatement Borrow(sqlite3* db, sqlite3_stmt* cached);
 
   SqliteStatement(SqliteStatement&&) = default;
   SqliteStatement& operator=(SqliteStatement&&) = default;
@@ -67,13 +71,22 @@ class SqliteStatement {
   bool ColumnIsNull(int index) const;
 
  private:
-  struct Finalizer {
-    void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
+  struct Release {
+    bool borrowed = false;
+    void operator()(sqlite3_stmt* stmt) const {
+      if (borrowed) {
+        sqlite3_reset(stmt);
+        sqlite3_clear_bindings(stmt);
+      } else {
+        sqlite3_finalize(stmt);
+      }
+    }
   };
-  SqliteStatement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  SqliteStatement(sqlite3* db, sqlite3_stmt* stmt, bool borrowed)
+      : db_(db), stmt_(stmt, Release{borrowed}) {}
 
   sqlite3* db_;
-  std::unique_ptr<sqlite3_stmt, Finalizer> stmt_;
+  std::unique_ptr<sqlite3_stmt, Release> stmt_;
   absl::Status bind_status_;
 };
 

@@ -22,6 +22,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/store/group_commit_writer.h"
+#include "server/store/sqlite_connection.h"
 #include "server/store/sqlite_statement.h"
 #include "server/store/store.h"
 
@@ -82,7 +83,8 @@ class SqliteStore : public Store {
   const std::string synchronous_;
   GroupCommitWriter writer_;
   absl::Mutex readers_mu_;
-  std::vector<SqliteDb> idle_readers_ ABSL_GUARDED_BY(readers_mu_);
+  std::vector<std::unique_ptr<SqliteConnection>> idle_readers_
+      ABSL_GUARDED_BY(readers_mu_);
 };
 
 }  // namespace integrator
