@@ -54,7 +54,21 @@ absl::Status CreateFileOwnerOnly(const std::string& path) {
   return absl::OkStatus();
 }
 
+// Each connection is used by one thread at a time, so SQLite's own mutexes
+// and its global memory statistics (another lock) are pure overhead. This
+// must run before SQLite initialises; it is a no-op if something else in
+// the process already used SQLite.
+void ConfigureSqliteOnce() {
+  static const bool configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)configured;
+}
+
 absl::StatusOr<SqliteDb> OpenConnection(const std::string& path) {
+  ConfigureSqliteOnce();
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(
       path.c_str(), &raw,
