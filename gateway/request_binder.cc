@@ -108,37 +108,42 @@ absl::Status SetPairs(Message* message,
   return absl::OkStatus();
 }
 
-absl::Status MergeJsonBody(Message* target, absl::string_view body) {
-  if (body.empty()) {
-    return GatewayError(400, "INVALID_BODY", "the request body is empty; send a JSON object");
-  }
-  if (!IsValidUtf8(body)) {
-    return GatewayError(400, "INVALID_ENCODING", "the request body is not valid UTF-8");
-  }
-  // Parse once generically: whether it is JSON at all, and its shape, are
-  // judged without ever showing the parser's message (it quotes the input).
+// Explains why Protobuf refused `json`, without ever showing its parser's
+// message (it quotes the input): not JSON, not an object, or the first field
+// that is unknown or of the wrong JSON type.
+absl::Status DiagnoseJsonBody(const google::protobuf::Descriptor& type,
+                              google::protobuf::StringPiece json) {
   google::protobuf::Value parsed;
-  const google::protobuf::StringPiece json(body.data(), body.size());
   if (!google::protobuf::util::JsonStringToMessage(json, &parsed).ok()) {
     return GatewayError(400, "MALFORMED_JSON", "the request body is not valid JSON");
   }
   if (parsed.kind_case() != google::protobuf::Value::kStructValue) {
     return GatewayError(400, "INVALID_BODY", "the request body must be a JSON object");
   }
-  if (absl::Status s = CheckJsonShape(parsed.struct_value(), *target->GetDescriptor());
-      !s.ok()) {
+  if (absl::Status s = CheckJsonShape(parsed.struct_value(), type); !s.ok()) {
     return s;
   }
+  return GatewayError(400, "INVALID_BODY",
+                      "the request body does not match the request's schema");
+}
+
+// Parses the JSON body into `target`, which must still be empty. The valid
+// case costs one parse; only a refused body is parsed again to explain why.
+absl::Status ParseJsonBody(Message* target, absl::string_view body) {
+  if (body.empty()) {
+    return GatewayError(400, "INVALID_BODY", "the request body is empty; send a JSON object");
+  }
+  if (!IsValidUtf8(body)) {
+    return GatewayError(400, "INVALID_ENCODING", "the request body is not valid UTF-8");
+  }
+  const google::protobuf::StringPiece json(body.data(), body.size());
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;
-  std::unique_ptr<Message> parsed_message(target->New());
-  if (!google::protobuf::util::JsonStringToMessage(json, parsed_message.get(), options)
-           .ok()) {
-    return GatewayError(400, "INVALID_BODY",
-                        "the request body does not match the request's schema");
+  if (google::protobuf::util::JsonStringToMessage(json, target, options).ok()) {
+    return absl::OkStatus();
   }
-  target->MergeFrom(*parsed_message);
-  return absl::OkStatus();
+  target->Clear();
+  return DiagnoseJsonBody(*target->GetDescriptor(), json);
 }
 
 }  // namespace
@@ -162,7 +167,7 @@ absl::StatusOr<std::unique_ptr<Message>> BindRequest(
       target = message->GetReflection()->MutableMessage(message.get(), field);
     }
     if (*kind == BodyKind::kJson) {
-      if (absl::Status s = MergeJsonBody(target, body); !s.ok()) return s;
+      if (absl::Status s = ParseJsonBody(target, body); !s.ok()) return s;
     } else {
       absl::StatusOr<std::vector<std::pair<std::string, std::string>>> pairs =
           ParseUrlEncoded(body, kMaxFormFields, "form fields");
