@@ -77,8 +77,8 @@ class Caller {
                   absl::ToDoubleMilliseconds(end - start_));
             } else {
               if (results_->errors++ == 0) {
-                results_->first_error = absl::StrCat(
-                    status.error_code(), " ", status.error_message());
+                results_->first_error = absl::StrCat(status.error_code(), " ",
+                                                     status.error_message());
               }
             }
           } else if (!status.ok()) {
@@ -110,8 +110,8 @@ class Caller {
 
 double Percentile(std::vector<double>& sorted, double p) {
   if (sorted.empty()) return 0;
-  const size_t index = std::min(sorted.size() - 1,
-                                static_cast<size_t>(p * sorted.size()));
+  const size_t index =
+      std::min(sorted.size() - 1, static_cast<size_t>(p * sorted.size()));
   return sorted[index];
 }
 
@@ -120,7 +120,8 @@ double Percentile(std::vector<double>& sorted, double p) {
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   const int concurrency = absl::GetFlag(FLAGS_concurrency);
-  if (concurrency < 1 || concurrency > 4096 || absl::GetFlag(FLAGS_key).empty()) {
+  if (concurrency < 1 || concurrency > 4096 ||
+      absl::GetFlag(FLAGS_key).empty()) {
     std::fprintf(stderr, "grpc_load: needs --key and 1..4096 --concurrency\n");
     return 2;
   }
@@ -134,9 +135,9 @@ int main(int argc, char** argv) {
   absl::Notification all_done;
   std::vector<std::unique_ptr<Caller>> callers;
   for (int i = 0; i < concurrency; ++i) {
-    callers.push_back(std::make_unique<Caller>(stub.get(), absl::GetFlag(FLAGS_key),
-                                               i, measure_from, stop_at, &results,
-                                               &running, &all_done));
+    callers.push_back(std::make_unique<Caller>(
+        stub.get(), absl::GetFlag(FLAGS_key), i, measure_from, stop_at,
+        &results, &running, &all_done));
   }
   for (auto& caller : callers) caller->Next();
   all_done.WaitForNotification();

@@ -22,11 +22,13 @@ class FileCollector {
   absl::Status Add(const std::string& serialized) {
     bytes_ += serialized.size();
     if (bytes_ > kMaxDescriptorBytes || files_.size() >= kMaxDescriptorFiles) {
-      return absl::ResourceExhaustedError("the upstream's descriptors exceed the gateway's limits");
+      return absl::ResourceExhaustedError(
+          "the upstream's descriptors exceed the gateway's limits");
     }
     FileDescriptorProto file;
     if (!file.ParseFromString(serialized)) {
-      return absl::InvalidArgumentError("the upstream sent an unreadable file descriptor");
+      return absl::InvalidArgumentError(
+          "the upstream sent an unreadable file descriptor");
     }
     if (seen_.insert(file.name()).second) files_.push_back(std::move(file));
     return absl::OkStatus();
@@ -34,14 +36,16 @@ class FileCollector {
 
   absl::StatusOr<LoadedDescriptors> Build(std::vector<std::string> services) {
     LoadedDescriptors out;
-    out.database = std::make_unique<google::protobuf::SimpleDescriptorDatabase>();
+    out.database =
+        std::make_unique<google::protobuf::SimpleDescriptorDatabase>();
     for (const FileDescriptorProto& file : files_) {
       if (!out.database->Add(file)) {
         return absl::InvalidArgumentError(
             absl::StrCat("conflicting descriptor file ", file.name()));
       }
     }
-    out.pool = std::make_unique<google::protobuf::DescriptorPool>(out.database.get());
+    out.pool =
+        std::make_unique<google::protobuf::DescriptorPool>(out.database.get());
     for (const std::string& name : services) {
       if (absl::StartsWith(name, "grpc.")) continue;
       if (out.pool->FindServiceByName(name) == nullptr) {
@@ -72,8 +76,8 @@ absl::StatusOr<LoadedDescriptors> LoadDescriptorsFromReflection(
     reflection::ServerReflectionResponse response;
     if (!stream->Write(request) || !stream->Read(&response)) {
       grpc::Status status = stream->Finish();
-      return absl::UnavailableError(absl::StrCat(
-          "server reflection failed: ", status.error_message()));
+      return absl::UnavailableError(
+          absl::StrCat("server reflection failed: ", status.error_message()));
     }
     if (response.has_error_response()) {
       return absl::NotFoundError(absl::StrCat(
@@ -94,7 +98,8 @@ absl::StatusOr<LoadedDescriptors> LoadDescriptorsFromReflection(
     if (absl::StartsWith(service.name(), "grpc.")) continue;
     reflection::ServerReflectionRequest by_symbol;
     by_symbol.set_file_containing_symbol(service.name());
-    absl::StatusOr<reflection::ServerReflectionResponse> described = ask(by_symbol);
+    absl::StatusOr<reflection::ServerReflectionResponse> described =
+        ask(by_symbol);
     if (!described.ok()) return described.status();
     for (const std::string& file :
          described->file_descriptor_response().file_descriptor_proto()) {
@@ -106,7 +111,8 @@ absl::StatusOr<LoadedDescriptors> LoadDescriptorsFromReflection(
   return files.Build(std::move(services));
 }
 
-absl::StatusOr<LoadedDescriptors> LoadDescriptorsFromFile(absl::string_view path) {
+absl::StatusOr<LoadedDescriptors> LoadDescriptorsFromFile(
+    absl::string_view path) {
   std::ifstream in{std::string(path), std::ios::binary};
   if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
   std::string bytes(std::istreambuf_iterator<char>(in), {});
@@ -115,16 +121,18 @@ absl::StatusOr<LoadedDescriptors> LoadDescriptorsFromFile(absl::string_view path
   }
   google::protobuf::FileDescriptorSet set;
   if (!set.ParseFromString(bytes)) {
-    return absl::InvalidArgumentError(absl::StrCat(path, " is not a FileDescriptorSet"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, " is not a FileDescriptorSet"));
   }
   FileCollector files;
   std::vector<std::string> services;
   for (const FileDescriptorProto& file : set.file()) {
     if (absl::Status s = files.Add(file.SerializeAsString()); !s.ok()) return s;
     for (const auto& service : file.service()) {
-      services.push_back(file.package().empty()
-                             ? service.name()
-                             : absl::StrCat(file.package(), ".", service.name()));
+      services.push_back(
+          file.package().empty()
+              ? service.name()
+              : absl::StrCat(file.package(), ".", service.name()));
     }
   }
   return files.Build(std::move(services));

@@ -43,7 +43,8 @@ struct LoadedDescriptors {
 absl::StatusOr<LoadedDescriptors> LoadDescriptorsFromReflection(
     const std::shared_ptr<grpc::Channel>& channel, absl::Duration timeout);
 
-absl::StatusOr<LoadedDescriptors> LoadDescriptorsFromFile(absl::string_view path);
+absl::StatusOr<LoadedDescriptors> LoadDescriptorsFromFile(
+    absl::string_view path);
 
 }  // namespace gateway
 

@@ -15,21 +15,25 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using google::protobuf::Reflection;
 
-const FieldDescriptor* FindField(const Descriptor* type, const std::string& name) {
+const FieldDescriptor* FindField(const Descriptor* type,
+                                 const std::string& name) {
   return FindFieldByAnyName(*type, name);
 }
 
-std::string JsonPath(const Descriptor* type, const std::vector<std::string>& path) {
+std::string JsonPath(const Descriptor* type,
+                     const std::vector<std::string>& path) {
   std::vector<std::string> names;
   for (const std::string& part : path) {
-    const FieldDescriptor* field = type != nullptr ? FindField(type, part) : nullptr;
+    const FieldDescriptor* field =
+        type != nullptr ? FindField(type, part) : nullptr;
     names.push_back(field != nullptr ? field->json_name() : part);
     type = field != nullptr ? field->message_type() : nullptr;
   }
   return absl::StrJoin(names, ".");
 }
 
-absl::Status WrongType(const std::string& json_path, absl::string_view expected) {
+absl::Status WrongType(const std::string& json_path,
+                       absl::string_view expected) {
   return GatewayFieldError(json_path,
                            absl::StrCat(json_path, " must be ", expected));
 }
@@ -72,8 +76,9 @@ absl::Status SetFieldFromText(Message* message,
   const FieldDescriptor* leaf = FindFieldPath(message->GetDescriptor(), path);
   if (leaf == nullptr || leaf->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
     return GatewayFieldError(json_path,
-                             absl::StrCat(json_path, " is not a field that can be "
-                                                     "set from the URL or a form"));
+                             absl::StrCat(json_path,
+                                          " is not a field that can be "
+                                          "set from the URL or a form"));
   }
   Message* target = message;
   for (size_t i = 0; i + 1 < path.size(); ++i) {
@@ -81,43 +86,49 @@ absl::Status SetFieldFromText(Message* message,
     target = target->GetReflection()->MutableMessage(target, hop);
   }
   if (!leaf->is_repeated() && !seen->insert(leaf).second) {
-    return GatewayFieldError(json_path,
-                             absl::StrCat(json_path, " is given more than once"));
+    return GatewayFieldError(
+        json_path, absl::StrCat(json_path, " is given more than once"));
   }
   const Reflection* r = target->GetReflection();
   const bool rep = leaf->is_repeated();
   const std::string value(text);
   switch (leaf->cpp_type()) {
     case FieldDescriptor::CPPTYPE_STRING:
-      rep ? r->AddString(target, leaf, value) : r->SetString(target, leaf, value);
+      rep ? r->AddString(target, leaf, value)
+          : r->SetString(target, leaf, value);
       return absl::OkStatus();
     case FieldDescriptor::CPPTYPE_BOOL: {
-      if (value != "true" && value != "false") return WrongType(json_path, "true or false");
+      if (value != "true" && value != "false")
+        return WrongType(json_path, "true or false");
       rep ? r->AddBool(target, leaf, value == "true")
           : r->SetBool(target, leaf, value == "true");
       return absl::OkStatus();
     }
     case FieldDescriptor::CPPTYPE_INT32: {
       int32_t v;
-      if (!absl::SimpleAtoi(value, &v)) return WrongType(json_path, "a 32-bit integer");
+      if (!absl::SimpleAtoi(value, &v))
+        return WrongType(json_path, "a 32-bit integer");
       rep ? r->AddInt32(target, leaf, v) : r->SetInt32(target, leaf, v);
       return absl::OkStatus();
     }
     case FieldDescriptor::CPPTYPE_INT64: {
       int64_t v;
-      if (!absl::SimpleAtoi(value, &v)) return WrongType(json_path, "a 64-bit integer");
+      if (!absl::SimpleAtoi(value, &v))
+        return WrongType(json_path, "a 64-bit integer");
       rep ? r->AddInt64(target, leaf, v) : r->SetInt64(target, leaf, v);
       return absl::OkStatus();
     }
     case FieldDescriptor::CPPTYPE_UINT32: {
       uint32_t v;
-      if (!absl::SimpleAtoi(value, &v)) return WrongType(json_path, "an unsigned 32-bit integer");
+      if (!absl::SimpleAtoi(value, &v))
+        return WrongType(json_path, "an unsigned 32-bit integer");
       rep ? r->AddUInt32(target, leaf, v) : r->SetUInt32(target, leaf, v);
       return absl::OkStatus();
     }
     case FieldDescriptor::CPPTYPE_UINT64: {
       uint64_t v;
-      if (!absl::SimpleAtoi(value, &v)) return WrongType(json_path, "an unsigned 64-bit integer");
+      if (!absl::SimpleAtoi(value, &v))
+        return WrongType(json_path, "an unsigned 64-bit integer");
       rep ? r->AddUInt64(target, leaf, v) : r->SetUInt64(target, leaf, v);
       return absl::OkStatus();
     }

@@ -10,7 +10,8 @@
 // never quote the value.
 //
 // EXAMPLE:
-//   absl::Status s = SetFieldFromText(request.get(), {"integrator_id"}, "itg_1",
+//   absl::Status s = SetFieldFromText(request.get(), {"integrator_id"},
+//   "itg_1",
 //                                     /*seen=*/&seen);
 #ifndef GATEWAY_FIELD_SETTER_H_
 #define GATEWAY_FIELD_SETTER_H_

@@ -8,7 +8,8 @@
 namespace gateway {
 namespace {
 
-constexpr absl::string_view kHttpStatusPayload = "integrator.gateway/http-status";
+constexpr absl::string_view kHttpStatusPayload =
+    "integrator.gateway/http-status";
 
 absl::StatusCode CodeFor(int http_status) {
   switch (http_status) {
@@ -38,7 +39,8 @@ absl::Status GatewayError(int http_status, absl::string_view reason,
                           absl::string_view detail) {
   absl::Status status = integrator::rpc::WithErrorInfo(
       absl::Status(CodeFor(http_status), detail), reason, "gateway");
-  status.SetPayload(kHttpStatusPayload, absl::Cord(std::to_string(http_status)));
+  status.SetPayload(kHttpStatusPayload,
+                    absl::Cord(std::to_string(http_status)));
   return status;
 }
 
@@ -51,7 +53,8 @@ absl::Status GatewayFieldError(absl::string_view field,
 std::optional<int> HttpStatusOverride(const absl::Status& status) {
   absl::optional<absl::Cord> payload = status.GetPayload(kHttpStatusPayload);
   int value = 0;
-  if (!payload.has_value() || !absl::SimpleAtoi(std::string(*payload), &value)) {
+  if (!payload.has_value() ||
+      !absl::SimpleAtoi(std::string(*payload), &value)) {
     return std::nullopt;
   }
   return value;

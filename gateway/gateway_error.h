@@ -15,10 +15,10 @@
 #ifndef GATEWAY_GATEWAY_ERROR_H_
 #define GATEWAY_GATEWAY_ERROR_H_
 
-#include "absl/status/status.h"
-#include "absl/strings/string_view.h"
 #include <optional>
 
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/optional.h"
 
 namespace gateway {

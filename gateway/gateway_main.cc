@@ -15,6 +15,7 @@
 #include "absl/time/time.h"
 #include "gateway/descriptor_loader.h"
 #include "gateway/header_policy.h"
+#include "gateway/http_flags.h"
 #include "gateway/http_server.h"
 #include "gateway/route_table.h"
 #include "gateway/transcoder.h"
@@ -31,15 +32,6 @@ ABSL_FLAG(std::string, gateway_key_file, "",
           "file holding an API key with the scope gateway:forward; the "
           "upstream then trusts the facts this gateway reports about signed "
           "requests");
-ABSL_FLAG(std::string, http_address, "127.0.0.1:8080",
-          "host:port for REST; port 0 picks a free port (it is logged)");
-ABSL_FLAG(int, http_threads, 0, "HTTP worker threads; 0 means one per core");
-ABSL_FLAG(int, max_body_bytes, 64 * 1024, "largest request body, in bytes");
-ABSL_FLAG(int, max_connections, 10000, "open HTTP connections at most");
-ABSL_FLAG(absl::Duration, header_timeout, absl::Seconds(10),
-          "time a client has to send a complete request");
-ABSL_FLAG(absl::Duration, request_timeout, absl::Seconds(10),
-          "deadline of each upstream call");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10),
           "on SIGTERM, how long in-flight requests may take to finish");
 
@@ -49,7 +41,8 @@ absl::StatusOr<std::string> ReadSmallFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError("cannot read " + path);
   std::string text(std::istreambuf_iterator<char>(in), {});
-  if (text.size() > (1 << 20)) return absl::InvalidArgumentError(path + " is too large");
+  if (text.size() > (1 << 20))
+    return absl::InvalidArgumentError(path + " is too large");
   return text;
 }
 
@@ -75,19 +68,22 @@ int main(int argc, char** argv) {
   std::shared_ptr<grpc::ChannelCredentials> credentials =
       grpc::InsecureChannelCredentials();
   if (!absl::GetFlag(FLAGS_upstream_tls_ca).empty()) {
-    absl::StatusOr<std::string> ca = ReadSmallFile(absl::GetFlag(FLAGS_upstream_tls_ca));
+    absl::StatusOr<std::string> ca =
+        ReadSmallFile(absl::GetFlag(FLAGS_upstream_tls_ca));
     if (!ca.ok()) return Fail(ca.status().message());
     grpc::SslCredentialsOptions tls;
     tls.pem_root_certs = *ca;
     credentials = grpc::SslCredentials(tls);
   }
   grpc::ChannelArguments channel_args;
-  channel_args.SetMaxSendMessageSize(absl::GetFlag(FLAGS_max_body_bytes) + 4096);
+  channel_args.SetMaxSendMessageSize(absl::GetFlag(FLAGS_max_body_bytes) +
+                                     4096);
   auto channel = grpc::CreateCustomChannel(upstream, credentials, channel_args);
 
   gateway::TranscoderOptions transcoder_options;
   if (!absl::GetFlag(FLAGS_gateway_key_file).empty()) {
-    absl::StatusOr<std::string> key = ReadSmallFile(absl::GetFlag(FLAGS_gateway_key_file));
+    absl::StatusOr<std::string> key =
+        ReadSmallFile(absl::GetFlag(FLAGS_gateway_key_file));
     if (!key.ok()) return Fail(key.status().message());
     const std::string trimmed(absl::StripAsciiWhitespace(*key));
     if (!gateway::IsValidMetadataValue(trimmed) || trimmed.empty()) {
@@ -99,7 +95,8 @@ int main(int argc, char** argv) {
   absl::StatusOr<gateway::LoadedDescriptors> loaded =
       absl::GetFlag(FLAGS_descriptor_set).empty()
           ? gateway::LoadDescriptorsFromReflection(channel, absl::Seconds(10))
-          : gateway::LoadDescriptorsFromFile(absl::GetFlag(FLAGS_descriptor_set));
+          : gateway::LoadDescriptorsFromFile(
+                absl::GetFlag(FLAGS_descriptor_set));
   if (!loaded.ok()) {
     return Fail(std::string("cannot load descriptors: ") +
                 std::string(loaded.status().message()));
@@ -110,33 +107,16 @@ int main(int argc, char** argv) {
 
   auto transcoder = std::make_shared<gateway::Transcoder>(
       *routes,
-      std::make_shared<gateway::UpstreamCaller>(channel,
-                                                absl::GetFlag(FLAGS_request_timeout)),
+      std::make_shared<gateway::UpstreamCaller>(
+          channel, absl::GetFlag(FLAGS_request_timeout)),
       std::move(transcoder_options));
-  gateway::HttpServerOptions options;
-  options.address = absl::GetFlag(FLAGS_http_address);
-  options.threads = absl::GetFlag(FLAGS_http_threads);
-  if (options.threads <= 0) {
-    options.threads = std::max(1u, std::thread::hardware_concurrency());
-  }
-  options.max_body_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_body_bytes));
-  options.header_timeout = absl::GetFlag(FLAGS_header_timeout);
-  options.max_connections = absl::GetFlag(FLAGS_max_connections);
-  const gateway::Transcoder* t = transcoder.get();
-  absl::StatusOr<std::unique_ptr<gateway::HttpServer>> http = gateway::HttpServer::Start(
-      options,
-      {.handle = [t](gateway::HttpRequest request,
-                     absl::AnyInvocable<void(gateway::HttpResponse)> done) {
-         t->Handle(std::move(request), std::move(done));
-       },
-       .render_error = [t](const absl::Status& status,
-                           const gateway::HttpRequest* partial) {
-         return t->RenderError(status, partial);
-       }});
+  absl::StatusOr<std::unique_ptr<gateway::HttpServer>> http =
+      gateway::HttpServer::Start(gateway::HttpServerOptionsFromFlags(),
+                                 gateway::HandlersFor(transcoder.get()));
   if (!http.ok()) return Fail(http.status().message());
   std::cerr << "integrator-gateway: listening http_port=" << (*http)->port()
-            << " upstream=" << upstream << " routes=" << (*routes)->route_count()
-            << "\n";
+            << " upstream=" << upstream
+            << " routes=" << (*routes)->route_count() << "\n";
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);

@@ -15,9 +15,9 @@ namespace gateway::testing {
 inline std::shared_ptr<const RouteTable> TestRoutes() {
   // Linking the generated file registers it in the generated pool.
   (void)gwtest::v1::SetSecretRequest::descriptor();
-  static const std::shared_ptr<const RouteTable> routes = *RouteTable::Build(
-      *google::protobuf::DescriptorPool::generated_pool(),
-      {std::string("gwtest.v1.ThingService")});
+  static const std::shared_ptr<const RouteTable> routes =
+      *RouteTable::Build(*google::protobuf::DescriptorPool::generated_pool(),
+                         {std::string("gwtest.v1.ThingService")});
   return routes;
 }
 

@@ -10,9 +10,9 @@
 namespace gateway {
 namespace {
 
-constexpr absl::string_view kAllowed[] = {
-    "authorization", "x-request-id", "x-integrator-key", "x-signature",
-    "x-timestamp"};
+constexpr absl::string_view kAllowed[] = {"authorization", "x-request-id",
+                                          "x-integrator-key", "x-signature",
+                                          "x-timestamp"};
 constexpr absl::string_view kMetadataPrefix = "grpc-metadata-";
 
 bool IsAllowListed(absl::string_view name) {

@@ -29,7 +29,8 @@ TEST(HeaderPolicyTest, IllegalBytesInForwardedHeadersAreRejected) {
   for (const std::string& bad :
        {std::string("Bearer \x7f"), std::string("Bearer \xff"),
         std::string("a\tb"), std::string(5000, 'a')}) {
-    absl::StatusOr<HeaderList> md = ForwardableMetadata({{"authorization", bad}});
+    absl::StatusOr<HeaderList> md =
+        ForwardableMetadata({{"authorization", bad}});
     EXPECT_EQ(md.status().code(), absl::StatusCode::kInvalidArgument);
     EXPECT_EQ(md.status().message().find(bad), std::string::npos);
   }

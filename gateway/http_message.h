@@ -7,18 +7,18 @@
 //
 // EXAMPLE:
 //   HttpRequest req{"PUT", "/v1/integrator/webhook-secret",
-//                   {{"content-type", "application/json"}}, R"({"secret":"x"})"};
+//                   {{"content-type", "application/json"}},
+//                   R"({"secret":"x"})"};
 //   std::optional<absl::string_view> type = req.Header("content-type");
 #ifndef GATEWAY_HTTP_MESSAGE_H_
 #define GATEWAY_HTTP_MESSAGE_H_
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/string_view.h"
-#include <optional>
-
 #include "absl/types/optional.h"
 
 namespace gateway {

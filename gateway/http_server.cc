@@ -55,12 +55,14 @@ class Session : public std::enable_shared_from_this<Session> {
       id_ = state_->next_session_id++;
       state_->closers.emplace(id_, [weak] {
         if (auto self = weak.lock()) {
-          net::post(self->stream_.get_executor(), [self] { self->CloseIfIdle(); });
+          net::post(self->stream_.get_executor(),
+                    [self] { self->CloseIfIdle(); });
         }
       });
     }
-    net::dispatch(stream_.get_executor(),
-                  beast::bind_front_handler(&Session::ReadHeader, shared_from_this()));
+    net::dispatch(
+        stream_.get_executor(),
+        beast::bind_front_handler(&Session::ReadHeader, shared_from_this()));
   }
 
  private:
@@ -81,9 +83,11 @@ class Session : public std::enable_shared_from_this<Session> {
   void ReadHeader() {
     if (closing_) return;
     parser_.emplace();
-    parser_->header_limit(static_cast<std::uint32_t>(state_->options.max_header_bytes));
+    parser_->header_limit(
+        static_cast<std::uint32_t>(state_->options.max_header_bytes));
     parser_->body_limit(state_->options.max_body_bytes);
-    stream_.expires_after(absl::ToChronoNanoseconds(state_->options.header_timeout));
+    stream_.expires_after(
+        absl::ToChronoNanoseconds(state_->options.header_timeout));
     http::async_read_header(
         stream_, buffer_, *parser_,
         beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
@@ -91,7 +95,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Maps a read error to a response, or to a silent close (nullopt).
   std::optional<absl::Status> ReadError(beast::error_code ec) {
-    if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
+    if (ec == http::error::end_of_stream ||
+        ec == net::error::operation_aborted ||
         ec == net::error::connection_reset || ec == net::error::eof) {
       return std::nullopt;
     }
@@ -101,16 +106,19 @@ class Session : public std::enable_shared_from_this<Session> {
                           "the request was not received in time");
     }
     if (ec == http::error::header_limit) {
-      return GatewayError(431, "HEADERS_TOO_LARGE",
-                          absl::StrCat("the request headers exceed ",
-                                       state_->options.max_header_bytes, " bytes"));
+      return GatewayError(
+          431, "HEADERS_TOO_LARGE",
+          absl::StrCat("the request headers exceed ",
+                       state_->options.max_header_bytes, " bytes"));
     }
     if (ec == http::error::body_limit) {
-      return GatewayError(413, "PAYLOAD_TOO_LARGE",
-                          absl::StrCat("the request body exceeds ",
-                                       state_->options.max_body_bytes, " bytes"));
+      return GatewayError(
+          413, "PAYLOAD_TOO_LARGE",
+          absl::StrCat("the request body exceeds ",
+                       state_->options.max_body_bytes, " bytes"));
     }
-    return GatewayError(400, "MALFORMED_REQUEST", "the HTTP request is malformed");
+    return GatewayError(400, "MALFORMED_REQUEST",
+                        "the HTTP request is malformed");
   }
 
   void OnHeader(beast::error_code ec, std::size_t) {
@@ -134,8 +142,9 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void ReadBody() {
-    http::async_read(stream_, buffer_, *parser_,
-                     beast::bind_front_handler(&Session::OnBody, shared_from_this()));
+    http::async_read(
+        stream_, buffer_, *parser_,
+        beast::bind_front_handler(&Session::OnBody, shared_from_this()));
   }
 
   void OnBody(beast::error_code ec, std::size_t) {
@@ -146,13 +155,13 @@ class Session : public std::enable_shared_from_this<Session> {
     version_ = message.version();
     HttpRequest request = ToHttpRequest(std::move(message));
     busy_ = true;
-    state_->handlers.handle(std::move(request),
-                            [self = shared_from_this()](HttpResponse response) {
-                              net::post(self->stream_.get_executor(),
-                                        [self, response = std::move(response)]() mutable {
-                                          self->Write(std::move(response));
-                                        });
-                            });
+    state_->handlers.handle(
+        std::move(request), [self = shared_from_this()](HttpResponse response) {
+          net::post(self->stream_.get_executor(),
+                    [self, response = std::move(response)]() mutable {
+                      self->Write(std::move(response));
+                    });
+        });
   }
 
   void FailRead(beast::error_code ec) {
@@ -176,7 +185,8 @@ class Session : public std::enable_shared_from_this<Session> {
     message->body() = std::move(response.body);
     message->keep_alive(keep_alive_ && !closing_ && !Draining());
     message->prepare_payload();
-    stream_.expires_after(absl::ToChronoNanoseconds(state_->options.header_timeout));
+    stream_.expires_after(
+        absl::ToChronoNanoseconds(state_->options.header_timeout));
     http::async_write(stream_, *message,
                       [self = shared_from_this(), message](beast::error_code ec,
                                                            std::size_t) {
@@ -232,15 +242,16 @@ class BeastHttpServer final : public HttpServer {
     }
     beast::error_code ec;
     const net::ip::address ip = net::ip::make_address(host, ec);
-    if (ec) return absl::InvalidArgumentError(absl::StrCat("bad HTTP host: ", host));
+    if (ec)
+      return absl::InvalidArgumentError(absl::StrCat("bad HTTP host: ", host));
     const tcp::endpoint endpoint(ip, static_cast<unsigned short>(port));
     acceptor_.open(endpoint.protocol(), ec);
     if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
     if (!ec) acceptor_.bind(endpoint, ec);
     if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
     if (ec) {
-      return absl::UnavailableError(
-          absl::StrCat("cannot listen for HTTP on ", address, ": ", ec.message()));
+      return absl::UnavailableError(absl::StrCat("cannot listen for HTTP on ",
+                                                 address, ": ", ec.message()));
     }
     port_ = acceptor_.local_endpoint(ec).port();
     Accept();
@@ -330,9 +341,16 @@ class BeastHttpServer final : public HttpServer {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
-    const HttpServerOptions& options, HttpHandlers handlers) {
-  if (options.threads < 1 || options.max_connections < 1) {
-    return absl::InvalidArgumentError("HTTP threads and connections must be positive");
+    const HttpServerOptions& requested, HttpHandlers handlers) {
+  HttpServerOptions options = requested;
+  if (options.threads == 0) {
+    options.threads =
+        static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  }
+  if (options.threads < 1 || options.max_connections < 1 ||
+      options.max_body_bytes < 1) {
+    return absl::InvalidArgumentError(
+        "HTTP threads, connections and body limit must be positive");
   }
   auto server = std::make_unique<BeastHttpServer>(options, std::move(handlers));
   if (absl::Status s = server->Listen(); !s.ok()) return s;

@@ -41,7 +41,7 @@ namespace gateway {
 
 struct HttpServerOptions {
   std::string address = "127.0.0.1:8080";
-  int threads = 2;
+  int threads = 0;  // 0: one per core
   size_t max_body_bytes = 64 * 1024;
   size_t max_header_bytes = 16 * 1024;
   absl::Duration header_timeout = absl::Seconds(10);
@@ -49,8 +49,10 @@ struct HttpServerOptions {
 };
 
 struct HttpHandlers {
-  std::function<void(HttpRequest, absl::AnyInvocable<void(HttpResponse)>)> handle;
-  std::function<HttpResponse(const absl::Status&, const HttpRequest*)> render_error;
+  std::function<void(HttpRequest, absl::AnyInvocable<void(HttpResponse)>)>
+      handle;
+  std::function<HttpResponse(const absl::Status&, const HttpRequest*)>
+      render_error;
 };
 
 class HttpServer {

@@ -1,7 +1,7 @@
 #include "gateway/http_wire.h"
 
-#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -42,7 +42,8 @@ absl::StatusOr<HttpRequest> ParseRawRequest(absl::string_view bytes,
   size_t offset = 0;
   while (offset < bytes.size() && !parser.is_done()) {
     const size_t used = parser.put(
-        boost::asio::const_buffer(bytes.data() + offset, bytes.size() - offset), ec);
+        boost::asio::const_buffer(bytes.data() + offset, bytes.size() - offset),
+        ec);
     if (ec == http::error::need_more) break;
     if (ec) break;
     if (used == 0) break;
@@ -62,10 +63,12 @@ absl::StatusOr<HttpRequest> ParseRawRequest(absl::string_view bytes,
                                      limits.max_body_bytes, " bytes"));
   }
   if (ec && ec != http::error::need_more) {
-    return GatewayError(400, "MALFORMED_REQUEST", "the HTTP request is malformed");
+    return GatewayError(400, "MALFORMED_REQUEST",
+                        "the HTTP request is malformed");
   }
   if (!parser.is_done()) {
-    return GatewayError(408, "REQUEST_TIMEOUT", "the request was not received in time");
+    return GatewayError(408, "REQUEST_TIMEOUT",
+                        "the request was not received in time");
   }
   return ToHttpRequest(parser.release());
 }

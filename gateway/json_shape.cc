@@ -19,7 +19,8 @@ using google::protobuf::Value;
 bool IsPlainName(absl::string_view name) {
   if (name.empty() || name.size() > 64) return false;
   for (char c : name) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_')
+      return false;
   }
   return true;
 }
@@ -70,19 +71,23 @@ absl::Status CheckField(const Value& value, const FieldDescriptor& field,
                         const std::string& path, int depth) {
   if (value.kind_case() == Value::kNullValue) return absl::OkStatus();
   if (field.is_map()) {
-    if (value.kind_case() != Value::kStructValue) return Mismatch(path, "an object");
+    if (value.kind_case() != Value::kStructValue)
+      return Mismatch(path, "an object");
     const FieldDescriptor& map_value = *field.message_type()->map_value();
     for (const auto& [key, entry] : value.struct_value().fields()) {
-      if (absl::Status s = CheckElement(entry, map_value, path, depth + 1); !s.ok()) {
+      if (absl::Status s = CheckElement(entry, map_value, path, depth + 1);
+          !s.ok()) {
         return s;
       }
     }
     return absl::OkStatus();
   }
   if (field.is_repeated()) {
-    if (value.kind_case() != Value::kListValue) return Mismatch(path, "an array");
+    if (value.kind_case() != Value::kListValue)
+      return Mismatch(path, "an array");
     for (const Value& element : value.list_value().values()) {
-      if (absl::Status s = CheckElement(element, field, path, depth + 1); !s.ok()) {
+      if (absl::Status s = CheckElement(element, field, path, depth + 1);
+          !s.ok()) {
         return s;
       }
     }
@@ -94,16 +99,19 @@ absl::Status CheckField(const Value& value, const FieldDescriptor& field,
 absl::Status CheckObject(const Struct& object, const Descriptor& type,
                          absl::string_view prefix, int depth) {
   if (depth > kMaxJsonDepth) {
-    return GatewayError(400, "INVALID_BODY", "the request body is nested too deeply");
+    return GatewayError(400, "INVALID_BODY",
+                        "the request body is nested too deeply");
   }
   for (const auto& [key, value] : object.fields()) {
     const FieldDescriptor* field = FindFieldByAnyName(type, key);
     if (field == nullptr) {
       if (!IsPlainName(key)) {
-        return GatewayError(400, "UNKNOWN_FIELD", "the request body has an unknown field");
+        return GatewayError(400, "UNKNOWN_FIELD",
+                            "the request body has an unknown field");
       }
       const std::string path = Join(prefix, key);
-      return GatewayFieldError(path, absl::StrCat("unknown field \"", path, "\""));
+      return GatewayFieldError(path,
+                               absl::StrCat("unknown field \"", path, "\""));
     }
     if (absl::Status s =
             CheckField(value, *field, Join(prefix, field->json_name()), depth);

@@ -68,7 +68,8 @@ bool IsSafeAuthParam(absl::string_view value) {
 }
 
 std::string TitleFromReason(absl::string_view reason) {
-  std::vector<std::string> words = absl::StrSplit(reason, '_', absl::SkipEmpty());
+  std::vector<std::string> words =
+      absl::StrSplit(reason, '_', absl::SkipEmpty());
   for (std::string& word : words) {
     absl::AsciiStrToLower(&word);
     word[0] = absl::ascii_toupper(static_cast<unsigned char>(word[0]));
@@ -152,16 +153,18 @@ HttpResponse RenderProblem(const absl::Status& status,
   Struct doc;
   auto& fields = *doc.mutable_fields();
   const std::string kebab = info.has_value() ? KebabReason(info->reason()) : "";
-  std::string domain = info.has_value() ? absl::AsciiStrToLower(info->domain()) : "";
-  const bool typed = !hide_text && !kebab.empty() && !domain.empty() &&
-                     domain.size() <= 64 &&
-                     domain.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789.-") ==
-                         std::string::npos;
+  std::string domain =
+      info.has_value() ? absl::AsciiStrToLower(info->domain()) : "";
+  const bool typed =
+      !hide_text && !kebab.empty() && !domain.empty() && domain.size() <= 64 &&
+      domain.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789.-") ==
+          std::string::npos;
   fields["type"].set_string_value(
       typed ? absl::StrCat("urn:problem-type:", domain, ":", kebab)
             : "about:blank");
-  fields["title"].set_string_value(typed ? TitleFromReason(info->reason())
-                                         : std::string(ReasonPhrase(http_status)));
+  fields["title"].set_string_value(
+      typed ? TitleFromReason(info->reason())
+            : std::string(ReasonPhrase(http_status)));
   fields["status"].set_number_value(http_status);
   fields["detail"].set_string_value(
       hide_text ? std::string(FixedServerDetail(http_status))
@@ -196,7 +199,8 @@ HttpResponse RenderProblem(const absl::Status& status,
         bad_request.has_value() && bad_request->field_violations_size() > 0) {
       Value& errors = fields["errors"];
       for (const auto& violation : bad_request->field_violations()) {
-        Struct& entry = *errors.mutable_list_value()->add_values()->mutable_struct_value();
+        Struct& entry =
+            *errors.mutable_list_value()->add_values()->mutable_struct_value();
         (*entry.mutable_fields())["field"].set_string_value(
             JsonFieldPath(context.request_type, violation.field()));
         (*entry.mutable_fields())["detail"].set_string_value(
@@ -208,28 +212,31 @@ HttpResponse RenderProblem(const absl::Status& status,
   }
   if (std::optional<google::rpc::RetryInfo> retry =
           GetDetail<google::rpc::RetryInfo>(status)) {
-    const double seconds = retry->retry_delay().seconds() +
-                           retry->retry_delay().nanos() / 1e9;
-    const int64_t after = std::max<int64_t>(0, static_cast<int64_t>(std::ceil(seconds)));
+    const double seconds =
+        retry->retry_delay().seconds() + retry->retry_delay().nanos() / 1e9;
+    const int64_t after =
+        std::max<int64_t>(0, static_cast<int64_t>(std::ceil(seconds)));
     response.headers.emplace_back("retry-after", std::to_string(after));
     fields["retryable"].set_bool_value(true);
   }
   if (http_status == 401 || http_status == 403) {
     response.headers.emplace_back(
         "www-authenticate",
-        BearerChallenge(http_status, info.has_value() && !hide_text ? &*info : nullptr));
+        BearerChallenge(http_status,
+                        info.has_value() && !hide_text ? &*info : nullptr));
   }
 
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = true;
   if (!google::protobuf::util::MessageToJsonString(doc, &response.body, options)
            .ok()) {
-    response.body = R"({"type":"about:blank","title":"Internal Server Error","status":500})";
+    response.body =
+        R"({"type":"about:blank","title":"Internal Server Error","status":500})";
   }
-  response.headers.emplace_back(
-      "content-type", PrefersProblemJson(context.accept)
-                          ? "application/problem+json"
-                          : "application/json");
+  response.headers.emplace_back("content-type",
+                                PrefersProblemJson(context.accept)
+                                    ? "application/problem+json"
+                                    : "application/json");
   response.headers.emplace_back("x-request-id", request_id);
   return response;
 }

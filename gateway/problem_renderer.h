@@ -19,7 +19,8 @@
 // EXAMPLE:
 //   HttpResponse r = RenderProblem(status, {.request_id = id,
 //                                           .accept = accept_header,
-//                                           .request_type = method->input_type()});
+//                                           .request_type =
+//                                           method->input_type()});
 #ifndef GATEWAY_PROBLEM_RENDERER_H_
 #define GATEWAY_PROBLEM_RENDERER_H_
 

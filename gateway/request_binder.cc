@@ -28,16 +28,18 @@ bool IsValidUtf8(absl::string_view text) {
 }
 
 absl::StatusOr<BodyKind> ClassifyContentType(absl::string_view content_type) {
-  const absl::string_view media = absl::StripAsciiWhitespace(
-      content_type.substr(0, std::min(content_type.find(';'), content_type.size())));
+  const absl::string_view media =
+      absl::StripAsciiWhitespace(content_type.substr(
+          0, std::min(content_type.find(';'), content_type.size())));
   if (absl::EqualsIgnoreCase(media, "application/json")) return BodyKind::kJson;
   if (absl::EqualsIgnoreCase(media, "application/x-www-form-urlencoded")) {
     return BodyKind::kForm;
   }
   if (absl::EqualsIgnoreCase(media, "multipart/form-data")) {
-    return GatewayError(415, "UNSUPPORTED_MEDIA_TYPE",
-                        "multipart/form-data is not supported yet; send "
-                        "application/json or application/x-www-form-urlencoded");
+    return GatewayError(
+        415, "UNSUPPORTED_MEDIA_TYPE",
+        "multipart/form-data is not supported yet; send "
+        "application/json or application/x-www-form-urlencoded");
   }
   return GatewayError(415, "UNSUPPORTED_MEDIA_TYPE",
                       "send the body as application/json or "
@@ -45,23 +47,28 @@ absl::StatusOr<BodyKind> ClassifyContentType(absl::string_view content_type) {
 }
 
 // Splits `a=1&b=2` into decoded pairs ('+' is a space, as in HTML forms).
-absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ParseUrlEncoded(
-    absl::string_view text, size_t max_pairs, absl::string_view what) {
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+ParseUrlEncoded(absl::string_view text, size_t max_pairs,
+                absl::string_view what) {
   std::vector<std::pair<std::string, std::string>> out;
   for (absl::string_view pair : absl::StrSplit(text, '&', absl::SkipEmpty())) {
     if (out.size() == max_pairs) {
-      return GatewayError(400, "INVALID_REQUEST", absl::StrCat("too many ", what));
+      return GatewayError(400, "INVALID_REQUEST",
+                          absl::StrCat("too many ", what));
     }
     const size_t eq = pair.find('=');
     std::string key(pair.substr(0, eq));
     std::string value(eq == absl::string_view::npos ? "" : pair.substr(eq + 1));
     std::replace(key.begin(), key.end(), '+', ' ');
     std::replace(value.begin(), value.end(), '+', ' ');
-    absl::StatusOr<std::string> k = PercentDecode(key, /*keep_reserved_slash=*/false);
-    absl::StatusOr<std::string> v = PercentDecode(value, /*keep_reserved_slash=*/false);
+    absl::StatusOr<std::string> k =
+        PercentDecode(key, /*keep_reserved_slash=*/false);
+    absl::StatusOr<std::string> v =
+        PercentDecode(value, /*keep_reserved_slash=*/false);
     if (!k.ok() || !v.ok()) {
-      return GatewayError(400, "INVALID_REQUEST",
-                          absl::StrCat("the ", what, " have a malformed percent escape"));
+      return GatewayError(
+          400, "INVALID_REQUEST",
+          absl::StrCat("the ", what, " have a malformed percent escape"));
     }
     if (!IsValidUtf8(*k) || !IsValidUtf8(*v)) {
       return GatewayError(400, "INVALID_ENCODING",
@@ -76,7 +83,8 @@ absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ParseUrlEncoded
 std::string Nameable(absl::string_view name) {
   if (name.empty() || name.size() > 64) return "";
   for (char c : name) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.') {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' &&
+        c != '.') {
       return "";
     }
   }
@@ -89,19 +97,23 @@ absl::Status UnknownField(absl::string_view name, absl::string_view where) {
     return GatewayError(400, "UNKNOWN_FIELD",
                         absl::StrCat("the ", where, " has an unknown field"));
   }
-  return GatewayFieldError(shown, absl::StrCat("unknown field \"", shown, "\""));
+  return GatewayFieldError(shown,
+                           absl::StrCat("unknown field \"", shown, "\""));
 }
 
-absl::Status SetPairs(Message* message,
-                      const std::vector<std::pair<std::string, std::string>>& pairs,
-                      const std::set<const FieldDescriptor*>& forbidden,
-                      absl::string_view where,
-                      std::set<const FieldDescriptor*>* seen) {
+absl::Status SetPairs(
+    Message* message,
+    const std::vector<std::pair<std::string, std::string>>& pairs,
+    const std::set<const FieldDescriptor*>& forbidden, absl::string_view where,
+    std::set<const FieldDescriptor*>* seen) {
   for (const auto& [key, value] : pairs) {
     std::vector<std::string> path = absl::StrSplit(key, '.');
-    const FieldDescriptor* field = FindFieldPath(message->GetDescriptor(), path);
-    if (field == nullptr || forbidden.count(field) > 0) return UnknownField(key, where);
-    if (absl::Status s = SetFieldFromText(message, path, value, seen); !s.ok()) {
+    const FieldDescriptor* field =
+        FindFieldPath(message->GetDescriptor(), path);
+    if (field == nullptr || forbidden.count(field) > 0)
+      return UnknownField(key, where);
+    if (absl::Status s = SetFieldFromText(message, path, value, seen);
+        !s.ok()) {
       return s;
     }
   }
@@ -115,10 +127,12 @@ absl::Status DiagnoseJsonBody(const google::protobuf::Descriptor& type,
                               google::protobuf::StringPiece json) {
   google::protobuf::Value parsed;
   if (!google::protobuf::util::JsonStringToMessage(json, &parsed).ok()) {
-    return GatewayError(400, "MALFORMED_JSON", "the request body is not valid JSON");
+    return GatewayError(400, "MALFORMED_JSON",
+                        "the request body is not valid JSON");
   }
   if (parsed.kind_case() != google::protobuf::Value::kStructValue) {
-    return GatewayError(400, "INVALID_BODY", "the request body must be a JSON object");
+    return GatewayError(400, "INVALID_BODY",
+                        "the request body must be a JSON object");
   }
   if (absl::Status s = CheckJsonShape(parsed.struct_value(), type); !s.ok()) {
     return s;
@@ -131,10 +145,12 @@ absl::Status DiagnoseJsonBody(const google::protobuf::Descriptor& type,
 // case costs one parse; only a refused body is parsed again to explain why.
 absl::Status ParseJsonBody(Message* target, absl::string_view body) {
   if (body.empty()) {
-    return GatewayError(400, "INVALID_BODY", "the request body is empty; send a JSON object");
+    return GatewayError(400, "INVALID_BODY",
+                        "the request body is empty; send a JSON object");
   }
   if (!IsValidUtf8(body)) {
-    return GatewayError(400, "INVALID_ENCODING", "the request body is not valid UTF-8");
+    return GatewayError(400, "INVALID_ENCODING",
+                        "the request body is not valid UTF-8");
   }
   const google::protobuf::StringPiece json(body.data(), body.size());
   google::protobuf::util::JsonParseOptions options;
@@ -173,13 +189,15 @@ absl::StatusOr<std::unique_ptr<Message>> BindRequest(
           ParseUrlEncoded(body, kMaxFormFields, "form fields");
       if (!pairs.ok()) return pairs.status();
       std::set<const FieldDescriptor*> form_seen;
-      if (absl::Status s = SetPairs(target, *pairs, {}, "form body", &form_seen);
+      if (absl::Status s =
+              SetPairs(target, *pairs, {}, "form body", &form_seen);
           !s.ok()) {
         return s;
       }
     }
   } else if (!body.empty()) {
-    return GatewayError(400, "INVALID_BODY", "this route takes no request body");
+    return GatewayError(400, "INVALID_BODY",
+                        "this route takes no request body");
   }
 
   if (!query.empty()) {
@@ -193,9 +211,11 @@ absl::StatusOr<std::unique_ptr<Message>> BindRequest(
     if (!pairs.ok()) return pairs.status();
     std::set<const FieldDescriptor*> forbidden = set_by_body;
     for (const VariableBinding& binding : bindings) {
-      forbidden.insert(FindFieldPath(message->GetDescriptor(), binding.field_path));
+      forbidden.insert(
+          FindFieldPath(message->GetDescriptor(), binding.field_path));
     }
-    if (absl::Status s = SetPairs(message.get(), *pairs, forbidden, "query", &seen);
+    if (absl::Status s =
+            SetPairs(message.get(), *pairs, forbidden, "query", &seen);
         !s.ok()) {
       return s;
     }
@@ -203,7 +223,8 @@ absl::StatusOr<std::unique_ptr<Message>> BindRequest(
 
   for (const VariableBinding& binding : bindings) {
     if (!IsValidUtf8(binding.value)) {
-      return GatewayError(400, "INVALID_ENCODING", "the path is not valid UTF-8");
+      return GatewayError(400, "INVALID_ENCODING",
+                          "the path is not valid UTF-8");
     }
     std::set<const FieldDescriptor*> path_seen;
     const FieldDescriptor* field =
@@ -223,21 +244,24 @@ absl::StatusOr<std::unique_ptr<Message>> BindRequest(
 absl::StatusOr<std::string> ResponseToJson(const RouteMethod& route,
                                            absl::string_view serialized) {
   std::unique_ptr<Message> response(route.response_prototype->New());
-  if (!response->ParseFromArray(serialized.data(), static_cast<int>(serialized.size()))) {
+  if (!response->ParseFromArray(serialized.data(),
+                                static_cast<int>(serialized.size()))) {
     return absl::InternalError("the upstream response could not be parsed");
   }
   const Message* shown = response.get();
   if (!route.response_body.empty()) {
     const FieldDescriptor* field =
         response->GetDescriptor()->FindFieldByName(route.response_body);
-    if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE && !field->is_repeated()) {
+    if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
+        !field->is_repeated()) {
       shown = &response->GetReflection()->GetMessage(*response, field);
     }
   }
   google::protobuf::util::JsonPrintOptions options;
   options.always_print_primitive_fields = true;
   std::string json;
-  if (!google::protobuf::util::MessageToJsonString(*shown, &json, options).ok()) {
+  if (!google::protobuf::util::MessageToJsonString(*shown, &json, options)
+           .ok()) {
     return absl::InternalError("the upstream response could not be rendered");
   }
   return json;

@@ -35,10 +35,12 @@ std::string Field(const absl::Status& s) {
 }
 
 TEST(RequestBinderTest, JsonBodyWithJsonOrProtoNames) {
-  for (absl::string_view body :
-       {R"({"secret":"whsec_x","ownerId":"o1","limits":{"maxCount":3,"tags":["a"]}})",
-        R"({"secret":"whsec_x","owner_id":"o1","limits":{"max_count":"3","tags":["a"]}})"}) {
-    Bound b = Bind("PUT", "/v1/secret", "application/json; charset=utf-8", body);
+  for (
+      absl::string_view body :
+      {R"({"secret":"whsec_x","ownerId":"o1","limits":{"maxCount":3,"tags":["a"]}})",
+       R"({"secret":"whsec_x","owner_id":"o1","limits":{"max_count":"3","tags":["a"]}})"}) {
+    Bound b =
+        Bind("PUT", "/v1/secret", "application/json; charset=utf-8", body);
     ASSERT_TRUE(b.status.ok()) << b.status;
     SetSecretRequest request;
     ASSERT_TRUE(request.ParseFromString(b.serialized));
@@ -64,8 +66,8 @@ TEST(RequestBinderTest, BodyErrorsNameTheFieldAndNeverQuoteInput) {
     EXPECT_EQ(Field(b.status), c.field) << c.body;
   }
   for (absl::string_view body :
-       {"", "{", "[1]", "\"str\"", "{\"secret\":\"\xff\"}", "{\"secret\":\"whsec_leak\"",
-        "{\"s\xc3\xa9\x63ret\":1}"}) {
+       {"", "{", "[1]", "\"str\"", "{\"secret\":\"\xff\"}",
+        "{\"secret\":\"whsec_leak\"", "{\"s\xc3\xa9\x63ret\":1}"}) {
     Bound b = Bind("PUT", "/v1/secret", "application/json", body);
     EXPECT_EQ(b.status.code(), absl::StatusCode::kInvalidArgument) << body;
     EXPECT_EQ(std::string(b.status.message()).find("leak"), std::string::npos);
@@ -93,21 +95,26 @@ TEST(RequestBinderTest, ContentTypes) {
   EXPECT_EQ(request.secret(), "a b&c");
   EXPECT_EQ(request.owner_id(), "\xC3\xA9");
 
-  EXPECT_EQ(Bind("POST", "/v1/secret", "application/x-www-form-urlencoded", "secret=%FF")
+  EXPECT_EQ(Bind("POST", "/v1/secret", "application/x-www-form-urlencoded",
+                 "secret=%FF")
                 .status.code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(Bind("POST", "/v1/secret", "application/x-www-form-urlencoded", "nope=1")
-                .status.code(),
-            absl::StatusCode::kInvalidArgument);
-  Bound multipart = Bind("PUT", "/v1/secret", "multipart/form-data; boundary=x", "--x--");
-  EXPECT_NE(std::string(multipart.status.message()).find("multipart"), std::string::npos);
+  EXPECT_EQ(
+      Bind("POST", "/v1/secret", "application/x-www-form-urlencoded", "nope=1")
+          .status.code(),
+      absl::StatusCode::kInvalidArgument);
+  Bound multipart =
+      Bind("PUT", "/v1/secret", "multipart/form-data; boundary=x", "--x--");
+  EXPECT_NE(std::string(multipart.status.message()).find("multipart"),
+            std::string::npos);
   EXPECT_FALSE(Bind("PUT", "/v1/secret", "text/plain", "secret").status.ok());
   EXPECT_FALSE(Bind("PUT", "/v1/secret", "", "{}").status.ok());
 }
 
 TEST(RequestBinderTest, PathVariablesAndQueryParameters) {
-  Bound b = Bind("GET", "/v1/things/t%2F1?view=VIEW_FULL&page_size=20&fields=a&fields=b",
-                 "", "");
+  Bound b = Bind(
+      "GET", "/v1/things/t%2F1?view=VIEW_FULL&page_size=20&fields=a&fields=b",
+      "", "");
   ASSERT_TRUE(b.status.ok()) << b.status;
   GetThingRequest request;
   ASSERT_TRUE(request.ParseFromString(b.serialized));
@@ -116,13 +123,16 @@ TEST(RequestBinderTest, PathVariablesAndQueryParameters) {
   EXPECT_EQ(request.page_size(), 20);
   EXPECT_EQ(request.fields_size(), 2);
 
-  EXPECT_EQ(Field(Bind("GET", "/v1/things/1?page_size=x", "", "").status), "pageSize");
-  EXPECT_EQ(Field(Bind("GET", "/v1/things/1?nope=1", "", "").status), "nope");
-  EXPECT_EQ(Field(Bind("GET", "/v1/things/1?page_size=1&page_size=2", "", "").status),
+  EXPECT_EQ(Field(Bind("GET", "/v1/things/1?page_size=x", "", "").status),
             "pageSize");
+  EXPECT_EQ(Field(Bind("GET", "/v1/things/1?nope=1", "", "").status), "nope");
+  EXPECT_EQ(
+      Field(Bind("GET", "/v1/things/1?page_size=1&page_size=2", "", "").status),
+      "pageSize");
   // A query parameter cannot override the path.
   EXPECT_FALSE(Bind("GET", "/v1/things/1?id=2", "", "").status.ok());
-  EXPECT_FALSE(Bind("PUT", "/v1/secret?secret=x", "application/json", "{}").status.ok());
+  EXPECT_FALSE(
+      Bind("PUT", "/v1/secret?secret=x", "application/json", "{}").status.ok());
 }
 
 TEST(RequestBinderTest, BodyFieldAndMultiSegmentVariable) {

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "gateway/field_setter.h"
 #include "gateway/http_template.h"
 #include "google/api/annotations.pb.h"
 #include "google/api/http.pb.h"
@@ -49,26 +50,6 @@ absl::StatusOr<Binding> BindingOf(const google::api::HttpRule& rule) {
   return b;
 }
 
-// Resolves a dotted field path; every hop but the last must be a singular
-// message field.
-const FieldDescriptor* ResolveFieldPath(const Descriptor* type,
-                                        const std::vector<std::string>& path) {
-  const FieldDescriptor* field = nullptr;
-  for (size_t i = 0; i < path.size(); ++i) {
-    if (type == nullptr) return nullptr;
-    field = type->FindFieldByName(path[i]);
-    if (field == nullptr) return nullptr;
-    if (i + 1 < path.size()) {
-      if (field->is_repeated() ||
-          field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) {
-        return nullptr;
-      }
-      type = field->message_type();
-    }
-  }
-  return field;
-}
-
 absl::Status CheckBinding(const MethodDescriptor& method, const Binding& b) {
   const std::string where =
       absl::StrCat(method.full_name(), " (", b.http_method, " ", b.path, ")");
@@ -79,7 +60,7 @@ absl::Status CheckBinding(const MethodDescriptor& method, const Binding& b) {
   }
   for (const HttpTemplate::Variable& variable : tmpl->variables()) {
     const FieldDescriptor* field =
-        ResolveFieldPath(method.input_type(), variable.field_path);
+        FindFieldPath(method.input_type(), variable.field_path);
     if (field == nullptr || field->is_repeated() ||
         field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -98,9 +79,9 @@ absl::Status CheckBinding(const MethodDescriptor& method, const Binding& b) {
   }
   if (!b.response_body.empty() &&
       method.output_type()->FindFieldByName(b.response_body) == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        where, ": response_body \"", b.response_body,
-        "\" is not a field of the response"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, ": response_body \"", b.response_body,
+                     "\" is not a field of the response"));
   }
   return absl::OkStatus();
 }
@@ -111,7 +92,8 @@ absl::StatusOr<std::shared_ptr<const RouteTable>> RouteTable::Build(
     const google::protobuf::DescriptorPool& pool,
     absl::Span<const std::string> service_names) {
   auto table = std::make_shared<RouteTable>(BuildTag());
-  table->factory_ = std::make_unique<google::protobuf::DynamicMessageFactory>(&pool);
+  table->factory_ =
+      std::make_unique<google::protobuf::DynamicMessageFactory>(&pool);
   // Generated types keep their generated classes (cheaper, and JSON-identical).
   table->factory_->SetDelegateToGeneratedFactory(true);
   PathMatcherBuilder<RouteMethod> builder;
@@ -119,7 +101,8 @@ absl::StatusOr<std::shared_ptr<const RouteTable>> RouteTable::Build(
     const google::protobuf::ServiceDescriptor* service =
         pool.FindServiceByName(name);
     if (service == nullptr) {
-      return absl::NotFoundError(absl::StrCat("service ", name, " is not in the descriptor pool"));
+      return absl::NotFoundError(
+          absl::StrCat("service ", name, " is not in the descriptor pool"));
     }
     for (int i = 0; i < service->method_count(); ++i) {
       const MethodDescriptor* method = service->method(i);
@@ -137,30 +120,35 @@ absl::StatusOr<std::shared_ptr<const RouteTable>> RouteTable::Build(
       for (const google::api::HttpRule* r : rules) {
         absl::StatusOr<Binding> binding = BindingOf(*r);
         if (!binding.ok()) {
-          return absl::InvalidArgumentError(
-              absl::StrCat(method->full_name(), ": ", binding.status().message()));
+          return absl::InvalidArgumentError(absl::StrCat(
+              method->full_name(), ": ", binding.status().message()));
         }
         if (absl::Status s = CheckBinding(*method, *binding); !s.ok()) return s;
         RouteMethod route;
         route.method = method;
-        route.rpc_path = absl::StrCat("/", service->full_name(), "/", method->name());
+        route.rpc_path =
+            absl::StrCat("/", service->full_name(), "/", method->name());
         route.http_template = binding->path;
         route.body_field = binding->body;
         route.response_body = binding->response_body;
-        route.request_prototype = table->factory_->GetPrototype(method->input_type());
-        route.response_prototype = table->factory_->GetPrototype(method->output_type());
-        if (absl::Status s = builder.Register(binding->http_method, binding->path,
-                                              binding->body, std::move(route));
+        route.request_prototype =
+            table->factory_->GetPrototype(method->input_type());
+        route.response_prototype =
+            table->factory_->GetPrototype(method->output_type());
+        if (absl::Status s =
+                builder.Register(binding->http_method, binding->path,
+                                 binding->body, std::move(route));
             !s.ok()) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              method->full_name(), " (", binding->http_method, " ",
-              binding->path, "): ", s.message()));
+          return absl::InvalidArgumentError(
+              absl::StrCat(method->full_name(), " (", binding->http_method, " ",
+                           binding->path, "): ", s.message()));
         }
         ++table->route_count_;
       }
     }
   }
-  table->matcher_ = std::make_unique<PathMatcher<RouteMethod>>(std::move(builder).Build());
+  table->matcher_ =
+      std::make_unique<PathMatcher<RouteMethod>>(std::move(builder).Build());
   return std::shared_ptr<const RouteTable>(std::move(table));
 }
 

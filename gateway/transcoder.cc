@@ -24,7 +24,8 @@ constexpr size_t kMaxShownPathBytes = 256;
 
 std::string Sha256Hex(absl::string_view data) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+         digest);
   return absl::BytesToHexString(
       absl::string_view(reinterpret_cast<const char*>(digest), sizeof(digest)));
 }
@@ -46,13 +47,27 @@ std::string ShownPath(absl::string_view target) {
 
 void AddCommonHeaders(HttpResponse& response, absl::string_view request_id) {
   bool has_id = false;
-  for (const auto& [key, value] : response.headers) has_id |= key == "x-request-id";
+  for (const auto& [key, value] : response.headers)
+    has_id |= key == "x-request-id";
   if (!has_id) response.headers.emplace_back("x-request-id", request_id);
   // Responses about secrets must never sit in a shared cache.
   response.headers.emplace_back("cache-control", "no-store");
 }
 
 }  // namespace
+
+HttpHandlers HandlersFor(const Transcoder* transcoder) {
+  return HttpHandlers{
+      .handle =
+          [transcoder](HttpRequest request,
+                       absl::AnyInvocable<void(HttpResponse)> done) {
+            transcoder->Handle(std::move(request), std::move(done));
+          },
+      .render_error =
+          [transcoder](const absl::Status& status, const HttpRequest* partial) {
+            return transcoder->RenderError(status, partial);
+          }};
+}
 
 Transcoder::Transcoder(std::shared_ptr<const RouteTable> routes,
                        std::shared_ptr<const Upstream> upstream,
@@ -66,16 +81,16 @@ HttpResponse Transcoder::RenderError(const absl::Status& status,
   const std::string request_id = integrator::rpc::RequestIdFrom(
       partial != nullptr ? partial->Header("x-request-id") : std::nullopt);
   HttpResponse response = RenderProblem(
-      status, {.request_id = request_id,
-               .accept = partial != nullptr
-                             ? partial->Header("accept").value_or("")
-                             : absl::string_view()});
+      status,
+      {.request_id = request_id,
+       .accept = partial != nullptr ? partial->Header("accept").value_or("")
+                                    : absl::string_view()});
   AddCommonHeaders(response, request_id);
   if (options_.log_requests) {
-    std::cerr << absl::StrFormat("request_id=%s method=%s route=- status=%d\n",
-                                 request_id,
-                                 partial != nullptr && !partial->method.empty() ? partial->method : "-",
-                                 response.status);
+    std::cerr << absl::StrFormat(
+        "request_id=%s method=%s route=- status=%d\n", request_id,
+        partial != nullptr && !partial->method.empty() ? partial->method : "-",
+        response.status);
   }
   return response;
 }
@@ -99,7 +114,8 @@ void Transcoder::Handle(HttpRequest request,
     done(std::move(response));
   };
   auto fail = [&](const absl::Status& status,
-                  const google::protobuf::Descriptor* type, absl::string_view route) {
+                  const google::protobuf::Descriptor* type,
+                  absl::string_view route) {
     finish(RenderProblem(status, {.request_id = request_id,
                                   .accept = accept,
                                   .request_type = type}),
@@ -124,16 +140,17 @@ void Transcoder::Handle(HttpRequest request,
                 nullptr, "-");
   }
   if (match->outcome == LookupOutcome::kNoRoute) {
-    return fail(integrator::rpc::WithResourceInfo(
-                    GatewayError(404, "ROUTE_NOT_FOUND", "no route matches this path"),
-                    "route", ShownPath(request.target)),
-                nullptr, "-");
+    return fail(
+        integrator::rpc::WithResourceInfo(
+            GatewayError(404, "ROUTE_NOT_FOUND", "no route matches this path"),
+            "route", ShownPath(request.target)),
+        nullptr, "-");
   }
   if (match->outcome == LookupOutcome::kMethodNotAllowed) {
-    HttpResponse response = RenderProblem(
-        GatewayError(405, "METHOD_NOT_ALLOWED",
-                     "this path does not accept that method"),
-        {.request_id = request_id, .accept = accept});
+    HttpResponse response =
+        RenderProblem(GatewayError(405, "METHOD_NOT_ALLOWED",
+                                   "this path does not accept that method"),
+                      {.request_id = request_id, .accept = accept});
     response.headers.emplace_back("allow",
                                   absl::StrJoin(match->allowed_methods, ", "));
     return finish(std::move(response), "-");
@@ -144,7 +161,8 @@ void Transcoder::Handle(HttpRequest request,
   absl::StatusOr<std::unique_ptr<google::protobuf::Message>> message =
       BindRequest(route, request.Header("content-type").value_or(""),
                   request.body, match->query, match->bindings);
-  if (!message.ok()) return fail(message.status(), request_type, route.http_template);
+  if (!message.ok())
+    return fail(message.status(), request_type, route.http_template);
 
   HeaderList call_metadata;
   for (auto& [key, value] : *metadata) {
@@ -152,8 +170,10 @@ void Transcoder::Handle(HttpRequest request,
       call_metadata.emplace_back(std::move(key), std::move(value));
     }
   }
-  call_metadata.emplace_back(std::string(integrator::rpc::kRequestIdKey), request_id);
-  for (const auto& entry : options_.upstream_metadata) call_metadata.push_back(entry);
+  call_metadata.emplace_back(std::string(integrator::rpc::kRequestIdKey),
+                             request_id);
+  for (const auto& entry : options_.upstream_metadata)
+    call_metadata.push_back(entry);
   if (request.Header("x-signature").has_value()) {
     call_metadata.emplace_back(std::string(kInternalMethodKey), request.method);
     call_metadata.emplace_back(std::string(kInternalPathKey), request.target);

@@ -15,8 +15,9 @@
 // The route table is shared and immutable; the transcoder is thread-safe.
 //
 // EXAMPLE:
-//   Transcoder transcoder(routes, std::make_shared<UpstreamCaller>(channel, timeout), {});
-//   transcoder.Handle(std::move(request), [&](HttpResponse r) { Send(r); });
+//   Transcoder transcoder(routes, std::make_shared<UpstreamCaller>(channel,
+//   timeout), {}); transcoder.Handle(std::move(request), [&](HttpResponse r) {
+//   Send(r); });
 #ifndef GATEWAY_TRANSCODER_H_
 #define GATEWAY_TRANSCODER_H_
 
@@ -25,6 +26,7 @@
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "gateway/http_message.h"
+#include "gateway/http_server.h"
 #include "gateway/route_table.h"
 #include "gateway/upstream_caller.h"
 
@@ -40,7 +42,8 @@ struct TranscoderOptions {
 class Transcoder {
  public:
   Transcoder(std::shared_ptr<const RouteTable> routes,
-             std::shared_ptr<const Upstream> upstream, TranscoderOptions options);
+             std::shared_ptr<const Upstream> upstream,
+             TranscoderOptions options);
 
   void Handle(HttpRequest request,
               absl::AnyInvocable<void(HttpResponse)> done) const;
@@ -55,6 +58,10 @@ class Transcoder {
   std::shared_ptr<const Upstream> upstream_;
   TranscoderOptions options_;
 };
+
+// Wires a transcoder into an HttpServer. The transcoder must outlive the
+// server.
+HttpHandlers HandlersFor(const Transcoder* transcoder);
 
 }  // namespace gateway
 

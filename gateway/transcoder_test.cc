@@ -42,9 +42,11 @@ class FakeUpstream : public Upstream {
 class TranscoderTest : public ::testing::Test {
  protected:
   HttpResponse Run(HttpRequest request) {
-    Transcoder transcoder(testing::TestRoutes(), upstream_, {.upstream_metadata = {}, .log_requests = false});
+    Transcoder transcoder(testing::TestRoutes(), upstream_,
+                          {.upstream_metadata = {}, .log_requests = false});
     HttpResponse out;
-    transcoder.Handle(std::move(request), [&](HttpResponse r) { out = std::move(r); });
+    transcoder.Handle(std::move(request),
+                      [&](HttpResponse r) { out = std::move(r); });
     return out;
   }
   static std::string HeaderOf(const HttpResponse& r, absl::string_view name) {
@@ -61,23 +63,28 @@ TEST_F(TranscoderTest, TranscodesToTheAnnotatedMethod) {
   gwtest::v1::SetSecretResponse response;
   response.set_secret_configured(true);
   upstream_->response_ = response.SerializeAsString();
-  HttpResponse r = Run({"PUT", "/v1/secret",
-                        {{"content-type", "application/json"},
-                         {"authorization", "Bearer k"},
-                         {"x-request-id", "123e4567-e89b-12d3-a456-426614174000"}},
-                        R"({"secret":"whsec_x"})"});
+  HttpResponse r =
+      Run({"PUT",
+           "/v1/secret",
+           {{"content-type", "application/json"},
+            {"authorization", "Bearer k"},
+            {"x-request-id", "123e4567-e89b-12d3-a456-426614174000"}},
+           R"({"secret":"whsec_x"})"});
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body, R"({"secretConfigured":true})");
   EXPECT_EQ(HeaderOf(r, "content-type"), "application/json");
-  EXPECT_EQ(HeaderOf(r, "x-request-id"), "123e4567-e89b-12d3-a456-426614174000");
+  EXPECT_EQ(HeaderOf(r, "x-request-id"),
+            "123e4567-e89b-12d3-a456-426614174000");
   EXPECT_EQ(upstream_->rpc_path_, "/gwtest.v1.ThingService/SetSecret");
   EXPECT_EQ(upstream_->Meta("authorization"), "Bearer k");
-  EXPECT_EQ(upstream_->Meta("x-request-id"), "123e4567-e89b-12d3-a456-426614174000");
+  EXPECT_EQ(upstream_->Meta("x-request-id"),
+            "123e4567-e89b-12d3-a456-426614174000");
   EXPECT_EQ(upstream_->Meta(std::string(kInternalMethodKey)), "<absent>");
 }
 
 TEST_F(TranscoderTest, SignedRequestsCarryGatewayFactsAndForgeriesAreDropped) {
-  HttpResponse r = Run({"POST", "/v1/secret?",
+  HttpResponse r = Run({"POST",
+                        "/v1/secret?",
                         {{"content-type", "application/json"},
                          {"x-signature", "sha256=ab"},
                          {"grpc-metadata-x-gateway-http-path", "/forged"}},
@@ -87,7 +94,8 @@ TEST_F(TranscoderTest, SignedRequestsCarryGatewayFactsAndForgeriesAreDropped) {
   EXPECT_EQ(upstream_->Meta(std::string(kInternalBodyHashKey)),
             "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
   int path_keys = 0;
-  for (const auto& [k, v] : upstream_->metadata_) path_keys += k == kInternalPathKey;
+  for (const auto& [k, v] : upstream_->metadata_)
+    path_keys += k == kInternalPathKey;
   EXPECT_EQ(path_keys, 1);
 }
 
@@ -95,7 +103,8 @@ TEST_F(TranscoderTest, NoRouteWrongMethodAndTrailingSlash) {
   HttpResponse missing = Run({"GET", "/v2/nothing", {}, ""});
   EXPECT_EQ(missing.status, 404);
   EXPECT_NE(missing.body.find(R"("resourceType":"route")"), std::string::npos);
-  EXPECT_NE(missing.body.find(R"("resourceId":"/v2/nothing")"), std::string::npos);
+  EXPECT_NE(missing.body.find(R"("resourceId":"/v2/nothing")"),
+            std::string::npos);
   EXPECT_EQ(Run({"PUT", "/v1/secret/", {}, "{}"}).status, 404);
   HttpResponse wrong = Run({"GET", "/v1/secret", {}, ""});
   EXPECT_EQ(wrong.status, 405);
@@ -105,12 +114,16 @@ TEST_F(TranscoderTest, NoRouteWrongMethodAndTrailingSlash) {
 
 TEST_F(TranscoderTest, UpstreamErrorsBecomeProblems) {
   upstream_->status_ = integrator::rpc::WithFieldViolation(
-      absl::InvalidArgumentError("owner_id is required"), "owner_id", "required");
-  HttpResponse r = Run({"PUT", "/v1/secret", {{"content-type", "application/json"}}, "{}"});
+      absl::InvalidArgumentError("owner_id is required"), "owner_id",
+      "required");
+  HttpResponse r =
+      Run({"PUT", "/v1/secret", {{"content-type", "application/json"}}, "{}"});
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(HeaderOf(r, "content-type"), "application/problem+json");
   EXPECT_NE(r.body.find(R"("field":"ownerId")"), std::string::npos);
-  EXPECT_EQ(Run({"PUT", "/v1/secret", {{"authorization", "Bearer \x01"}}, "{}"}).status, 400);
+  EXPECT_EQ(Run({"PUT", "/v1/secret", {{"authorization", "Bearer \x01"}}, "{}"})
+                .status,
+            400);
 }
 
 }  // namespace

@@ -42,7 +42,8 @@ void UpstreamCaller::Call(const std::string& rpc_path, std::string request,
   auto state = std::make_shared<CallState>();
   state->done = std::move(done);
   state->context.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
-  for (const auto& [key, value] : metadata) state->context.AddMetadata(key, value);
+  for (const auto& [key, value] : metadata)
+    state->context.AddMetadata(key, value);
   grpc::Slice slice(std::move(request));
   state->request = grpc::ByteBuffer(&slice, 1);
   stub_->UnaryCall(&state->context, rpc_path, grpc::StubOptions(),

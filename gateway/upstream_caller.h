@@ -40,7 +40,8 @@ class Upstream {
 
 class UpstreamCaller final : public Upstream {
  public:
-  UpstreamCaller(std::shared_ptr<grpc::Channel> channel, absl::Duration timeout);
+  UpstreamCaller(std::shared_ptr<grpc::Channel> channel,
+                 absl::Duration timeout);
 
   void Call(const std::string& rpc_path, std::string request,
             const HeaderList& metadata, Done done) const override;

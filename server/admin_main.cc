@@ -68,8 +68,9 @@ int CreateIntegrator(Store& store) {
   }
   absl::StatusOr<std::string> random = crypto::RandomBytes(8);
   if (!random.ok()) return Fail(random.status().message());
-  const Integrator integrator{absl::StrCat("itg_", absl::BytesToHexString(*random)),
-                              name, absl::ToUnixMillis(absl::Now())};
+  const Integrator integrator{
+      absl::StrCat("itg_", absl::BytesToHexString(*random)), name,
+      absl::ToUnixMillis(absl::Now())};
   if (absl::Status s = store.CreateIntegrator(integrator); !s.ok()) {
     return Fail(s.message());
   }
@@ -89,7 +90,8 @@ int CreateSigningKey(Store& store, const std::string& integrator_id,
   const SecretSealer sealer(std::move(*master));
   absl::StatusOr<std::string> id_bytes = crypto::RandomBytes(12);
   absl::StatusOr<auth::NewApiKey> secret = auth::MintApiKey();
-  if (!id_bytes.ok() || !secret.ok()) return Fail("the random number generator failed");
+  if (!id_bytes.ok() || !secret.ok())
+    return Fail("the random number generator failed");
   SigningKeyRecord record;
   record.key_id = absl::StrCat("int_", absl::BytesToHexString(*id_bytes));
   record.integrator_id = integrator_id;
@@ -112,7 +114,8 @@ int CreateKey(Store& store) {
   const std::string integrator_id = absl::GetFlag(FLAGS_integrator);
   const std::string service_name = absl::GetFlag(FLAGS_service);
   if (integrator_id.empty() == service_name.empty()) {
-    return Fail("create-key needs exactly one of --integrator and --service", 2);
+    return Fail("create-key needs exactly one of --integrator and --service",
+                2);
   }
   if (!service_name.empty() && !service::IsValidIntegratorId(service_name)) {
     return Fail("--service must be 1 to 64 letters, digits, '_' or '-'", 2);
@@ -123,7 +126,8 @@ int CreateKey(Store& store) {
   if (signing && integrator_id.empty()) {
     return Fail("--signing keys belong to an integrator: give --integrator", 2);
   }
-  if (signing && scopes.empty()) scopes = {std::string(auth::kScopeWriteWebhookSecret)};
+  if (signing && scopes.empty())
+    scopes = {std::string(auth::kScopeWriteWebhookSecret)};
   if (scopes.empty()) return Fail("create-key needs --scopes", 2);
   for (const std::string& scope : scopes) {
     if (!auth::IsKnownScope(scope)) {

@@ -1,9 +1,8 @@
 #include "server/integrator_server.h"
 
+#include <fcntl.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
-
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -13,10 +12,10 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "grpc/health/v1/health.pb.h"
 #include "server/auth/api_key.h"
 #include "server/auth/scopes.h"
 #include "server/crypto/random.h"
-#include "grpc/health/v1/health.pb.h"
 #include "server/sealing/master_key.h"
 #include "server/store/store_factory.h"
 
@@ -53,7 +52,8 @@ absl::Status Bootstrap(Store& store, const std::string& key_file) {
   }
   const int64_t now = absl::ToUnixMillis(absl::Now());
   const Integrator integrator{
-      absl::StrCat("itg_", absl::BytesToHexString(*id_bytes)), "bootstrap", now};
+      absl::StrCat("itg_", absl::BytesToHexString(*id_bytes)), "bootstrap",
+      now};
   if (absl::Status s = store.CreateIntegrator(integrator); !s.ok()) return s;
   ApiKeyRecord record;
   record.key_id = key->key_id;
@@ -63,17 +63,20 @@ absl::Status Bootstrap(Store& store, const std::string& key_file) {
   record.scopes = {std::string(auth::kScopeWriteWebhookSecret)};
   record.created_at_ms = now;
   if (absl::Status s = store.CreateApiKey(record); !s.ok()) return s;
-  const int fd = open(key_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  const int fd =
+      open(key_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) {
-    return absl::FailedPreconditionError(absl::StrCat("cannot write ", key_file));
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot write ", key_file));
   }
   const std::string line = absl::StrCat(key->key, "\n");
-  const bool written = write(fd, line.data(), line.size()) ==
-                       static_cast<ssize_t>(line.size());
+  const bool written =
+      write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
   close(fd);
   crypto::Wipe(key->key);
   if (!written) {
-    return absl::FailedPreconditionError(absl::StrCat("cannot write ", key_file));
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot write ", key_file));
   }
   return absl::OkStatus();
 }
@@ -101,7 +104,8 @@ absl::Status IntegratorServer::Start() {
   sealer_ = std::make_unique<SecretSealer>(std::move(*key));
 
   if (!options_.bootstrap_key_file.empty()) {
-    if (absl::Status s = Bootstrap(*store_, options_.bootstrap_key_file); !s.ok()) {
+    if (absl::Status s = Bootstrap(*store_, options_.bootstrap_key_file);
+        !s.ok()) {
       return s;
     }
   }

@@ -13,6 +13,7 @@
 #include "absl/flags/usage.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "gateway/http_flags.h"
 #include "gateway/http_server.h"
 #include "gateway/route_table.h"
 #include "gateway/transcoder.h"
@@ -22,27 +23,16 @@
 
 ABSL_FLAG(std::string, grpc_address, "127.0.0.1:50051",
           "host:port for gRPC; port 0 picks a free port (it is logged)");
-ABSL_FLAG(std::string, http_address, "127.0.0.1:8080",
-          "host:port for the REST gateway; port 0 picks a free port; empty "
-          "turns REST off");
 ABSL_FLAG(std::string, store, "sqlite:data/integrator.db",
           "storage: sqlite:PATH (embedded, durable) or memory: (tests and "
           "benchmarks)");
 ABSL_FLAG(std::string, master_key_file, "data/master.key",
           "32-byte key that seals secrets at rest; created on first start");
-ABSL_FLAG(int, max_body_bytes, 64 * 1024,
-          "largest request accepted, in bytes (gRPC messages and REST bodies)");
-ABSL_FLAG(int, http_threads, 0, "HTTP worker threads; 0 means one per core");
-ABSL_FLAG(int, max_connections, 10000, "open HTTP connections at most");
-ABSL_FLAG(absl::Duration, header_timeout, absl::Seconds(10),
-          "time a client has to send a complete request (and idle keep-alive "
-          "limit)");
-ABSL_FLAG(absl::Duration, request_timeout, absl::Seconds(10),
-          "deadline of each REST request's gRPC call");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10),
           "on SIGTERM, how long in-flight calls may take to finish");
-ABSL_FLAG(std::string, grpc_tls_cert_file, "",
-          "PEM certificate chain for gRPC; with --grpc_tls_key_file turns on TLS");
+ABSL_FLAG(
+    std::string, grpc_tls_cert_file, "",
+    "PEM certificate chain for gRPC; with --grpc_tls_key_file turns on TLS");
 ABSL_FLAG(std::string, grpc_tls_key_file, "", "PEM private key for gRPC TLS");
 ABSL_FLAG(std::string, bootstrap_key_file, "",
           "benchmarks and tests only: create an integrator with a "
@@ -68,37 +58,21 @@ absl::StatusOr<std::unique_ptr<gateway::HttpServer>> StartGateway(
     integrator::IntegratorServer& server,
     std::shared_ptr<const gateway::Transcoder>& transcoder) {
   absl::StatusOr<std::shared_ptr<const gateway::RouteTable>> routes =
-      gateway::RouteTable::Build(*google::protobuf::DescriptorPool::generated_pool(),
-                                 server.ServiceNames());
+      gateway::RouteTable::Build(
+          *google::protobuf::DescriptorPool::generated_pool(),
+          server.ServiceNames());
   if (!routes.ok()) return routes.status();
   gateway::TranscoderOptions transcoder_options;
   transcoder_options.upstream_metadata = {
-      {std::string(integrator::auth::kGatewayCredentialKey), server.gateway_token()}};
+      {std::string(integrator::auth::kGatewayCredentialKey),
+       server.gateway_token()}};
   transcoder = std::make_shared<gateway::Transcoder>(
       *routes,
-      std::make_shared<gateway::UpstreamCaller>(server.InProcessChannel(),
-                                                absl::GetFlag(FLAGS_request_timeout)),
+      std::make_shared<gateway::UpstreamCaller>(
+          server.InProcessChannel(), absl::GetFlag(FLAGS_request_timeout)),
       std::move(transcoder_options));
-  gateway::HttpServerOptions options;
-  options.address = absl::GetFlag(FLAGS_http_address);
-  options.threads = absl::GetFlag(FLAGS_http_threads);
-  if (options.threads <= 0) {
-    options.threads = std::max(1u, std::thread::hardware_concurrency());
-  }
-  options.max_body_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_body_bytes));
-  options.header_timeout = absl::GetFlag(FLAGS_header_timeout);
-  options.max_connections = absl::GetFlag(FLAGS_max_connections);
-  const gateway::Transcoder* t = transcoder.get();
-  return gateway::HttpServer::Start(
-      options,
-      {.handle = [t](gateway::HttpRequest request,
-                     absl::AnyInvocable<void(gateway::HttpResponse)> done) {
-         t->Handle(std::move(request), std::move(done));
-       },
-       .render_error = [t](const absl::Status& status,
-                           const gateway::HttpRequest* partial) {
-         return t->RenderError(status, partial);
-       }});
+  return gateway::HttpServer::Start(gateway::HttpServerOptionsFromFlags(),
+                                    gateway::HandlersFor(transcoder.get()));
 }
 
 }  // namespace
@@ -126,7 +100,8 @@ int main(int argc, char** argv) {
   options.bootstrap_key_file = absl::GetFlag(FLAGS_bootstrap_key_file);
   options.tls_cert_file = absl::GetFlag(FLAGS_grpc_tls_cert_file);
   options.tls_key_file = absl::GetFlag(FLAGS_grpc_tls_key_file);
-  if (options.max_receive_bytes < 1024 || options.max_receive_bytes > (64 << 20)) {
+  if (options.max_receive_bytes < 1024 ||
+      options.max_receive_bytes > (64 << 20)) {
     std::cerr << "integrator-server: --max_body_bytes must be 1024 to 64 MiB\n";
     return 2;
   }

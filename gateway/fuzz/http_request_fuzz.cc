@@ -39,7 +39,8 @@ void Check(const gateway::HttpResponse& response) {
   if (response.status < 200 || response.status > 599) __builtin_trap();
   if (response.status != 200) {
     google::protobuf::Struct doc;
-    if (!google::protobuf::util::JsonStringToMessage(response.body, &doc).ok()) {
+    if (!google::protobuf::util::JsonStringToMessage(response.body, &doc)
+             .ok()) {
       __builtin_trap();
     }
   }
@@ -53,11 +54,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       {.upstream_metadata = {}, .log_requests = false});
   const gateway::Transcoder* transcoder = &transcoder_instance;
   const absl::string_view bytes(reinterpret_cast<const char*>(data), size);
-  absl::StatusOr<gateway::HttpRequest> request =
-      gateway::ParseRawRequest(bytes, {.max_header_bytes = 16 * 1024,
-                                       .max_body_bytes = 64 * 1024});
+  absl::StatusOr<gateway::HttpRequest> request = gateway::ParseRawRequest(
+      bytes, {.max_header_bytes = 16 * 1024, .max_body_bytes = 64 * 1024});
   if (!request.ok()) {
-    gateway::HttpResponse response = transcoder->RenderError(request.status(), nullptr);
+    gateway::HttpResponse response =
+        transcoder->RenderError(request.status(), nullptr);
     if (response.status == 500) __builtin_trap();
     Check(response);
     return 0;

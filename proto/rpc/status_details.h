@@ -22,14 +22,13 @@
 #include <grpcpp/support/status.h>
 
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <utility>
 
 #include "absl/status/status.h"
-#include <optional>
-
-#include "absl/types/optional.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/optional.h"
 #include "google/protobuf/message.h"
 
 namespace integrator::rpc {
@@ -59,8 +58,8 @@ absl::Status FromGrpcStatus(const grpc::Status& status);
 // The detail of type T carried by `status`, if any.
 template <typename T>
 std::optional<T> GetDetail(const absl::Status& status) {
-  absl::optional<absl::Cord> payload = status.GetPayload(
-      "type.googleapis.com/" + T::descriptor()->full_name());
+  absl::optional<absl::Cord> payload =
+      status.GetPayload("type.googleapis.com/" + T::descriptor()->full_name());
   if (!payload.has_value()) return std::nullopt;
   T detail;
   if (!detail.ParseFromString(std::string(*payload))) return std::nullopt;

@@ -2,8 +2,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "proto/rpc/status_details.h"
 #include "server/auth/api_key.h"
@@ -48,7 +48,8 @@ bool IsSigningKeyId(absl::string_view id) {
 }  // namespace
 
 absl::StatusOr<Principal> Authenticator::Authenticate(
-    const CallCredentials& credentials, absl::string_view required_scope) const {
+    const CallCredentials& credentials,
+    absl::string_view required_scope) const {
   absl::StatusOr<Principal> principal =
       credentials.IsSignedRequest()
           ? AuthenticateSigned(credentials, required_scope)
@@ -70,14 +71,15 @@ absl::StatusOr<Principal> Authenticator::AuthenticateBearer(
     return AuthError(absl::UnauthenticatedError("Bearer token required"),
                      "MISSING_CREDENTIALS", required_scope);
   }
-  const absl::Status invalid = AuthError(
-      absl::UnauthenticatedError("the API key is not valid"), "INVALID_TOKEN",
-      required_scope);
+  const absl::Status invalid =
+      AuthError(absl::UnauthenticatedError("the API key is not valid"),
+                "INVALID_TOKEN", required_scope);
   if (authorization->size() > kMaxAuthorizationBytes) return invalid;
   std::optional<absl::string_view> token = BearerToken(*authorization);
   if (!token.has_value() || !LooksLikeApiKey(*token)) return invalid;
 
-  absl::StatusOr<ApiKeyRecord> key = store_->FindApiKeyByHash(HashApiKey(*token));
+  absl::StatusOr<ApiKeyRecord> key =
+      store_->FindApiKeyByHash(HashApiKey(*token));
   if (absl::IsNotFound(key.status())) return invalid;
   if (!key.ok()) {
     return absl::UnavailableError("credentials cannot be checked right now");
@@ -119,23 +121,27 @@ absl::StatusOr<Principal> Authenticator::AuthenticateSigned(
   }
   // Without a trusted gateway's account of the raw request there is nothing
   // to check the signature against; a caller's own claims are not evidence.
-  if (!IsTrustedGateway(c.gateway_credential) || !c.gateway_method.has_value() ||
-      !c.gateway_path.has_value() || !c.gateway_body_sha256.has_value()) {
-    return signature_error("signed requests are accepted only through the REST API");
+  if (!IsTrustedGateway(c.gateway_credential) ||
+      !c.gateway_method.has_value() || !c.gateway_path.has_value() ||
+      !c.gateway_body_sha256.has_value()) {
+    return signature_error(
+        "signed requests are accepted only through the REST API");
   }
   const std::optional<int64_t> timestamp_ms =
       FreshTimestampMs(*c.timestamp, absl::Now());
   if (!timestamp_ms.has_value()) {
-    return AuthError(absl::UnauthenticatedError(
-                         "X-Timestamp must be Unix milliseconds within 5 minutes "
-                         "of the server's clock"),
-                     "STALE_TIMESTAMP", required_scope);
+    return AuthError(
+        absl::UnauthenticatedError(
+            "X-Timestamp must be Unix milliseconds within 5 minutes "
+            "of the server's clock"),
+        "STALE_TIMESTAMP", required_scope);
   }
   const absl::Status invalid_key =
       AuthError(absl::UnauthenticatedError("the integrator key is not valid"),
                 "INVALID_TOKEN", required_scope);
   if (!IsSigningKeyId(*c.integrator_key)) return invalid_key;
-  absl::StatusOr<SigningKeyRecord> key = store_->FindSigningKey(*c.integrator_key);
+  absl::StatusOr<SigningKeyRecord> key =
+      store_->FindSigningKey(*c.integrator_key);
   if (absl::IsNotFound(key.status())) return invalid_key;
   if (!key.ok()) {
     return absl::UnavailableError("credentials cannot be checked right now");
@@ -160,8 +166,9 @@ absl::StatusOr<Principal> Authenticator::AuthenticateSigned(
       absl::StrCat(key->key_id, ":", *ParseSignatureHeader(*c.signature)),
       expires_at_ms);
   if (absl::IsAlreadyExists(recorded)) {
-    return AuthError(absl::UnauthenticatedError("this request signature was already used"),
-                     "REPLAYED_SIGNATURE", required_scope);
+    return AuthError(
+        absl::UnauthenticatedError("this request signature was already used"),
+        "REPLAYED_SIGNATURE", required_scope);
   }
   if (!recorded.ok()) {
     return absl::UnavailableError("credentials cannot be checked right now");

@@ -21,7 +21,8 @@
 //
 // EXAMPLE:
 //   Authenticator auth(&store, &sealer, gateway_token);
-//   absl::StatusOr<Principal> who = auth.Authenticate(creds, kScopeWriteWebhookSecret);
+//   absl::StatusOr<Principal> who = auth.Authenticate(creds,
+//   kScopeWriteWebhookSecret);
 #ifndef INTEGRATOR_SERVER_AUTH_AUTHENTICATOR_H_
 #define INTEGRATOR_SERVER_AUTH_AUTHENTICATOR_H_
 
@@ -45,10 +46,13 @@ class Authenticator {
   // `gateway_token` is the in-process gateway's credential; empty disables it.
   Authenticator(Store* store, const SecretSealer* sealer,
                 std::string gateway_token)
-      : store_(store), sealer_(sealer), gateway_token_(std::move(gateway_token)) {}
+      : store_(store),
+        sealer_(sealer),
+        gateway_token_(std::move(gateway_token)) {}
 
-  absl::StatusOr<Principal> Authenticate(const CallCredentials& credentials,
-                                         absl::string_view required_scope) const;
+  absl::StatusOr<Principal> Authenticate(
+      const CallCredentials& credentials,
+      absl::string_view required_scope) const;
 
   // Bearer-only convenience, for callers without signed requests.
   absl::StatusOr<Principal> Authenticate(
@@ -64,7 +68,8 @@ class Authenticator {
       std::optional<absl::string_view> authorization,
       absl::string_view required_scope) const;
   absl::StatusOr<Principal> AuthenticateSigned(
-      const CallCredentials& credentials, absl::string_view required_scope) const;
+      const CallCredentials& credentials,
+      absl::string_view required_scope) const;
   bool IsTrustedGateway(std::optional<absl::string_view> credential) const;
 
   Store* store_;

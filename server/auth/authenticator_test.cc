@@ -1,14 +1,14 @@
 #include "server/auth/authenticator.h"
 
-#include "google/rpc/error_details.pb.h"
-#include "absl/strings/str_cat.h"
-#include "gtest/gtest.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "google/rpc/error_details.pb.h"
+#include "gtest/gtest.h"
 #include "server/auth/api_key.h"
 #include "server/auth/request_signature.h"
-#include "server/crypto/digest.h"
 #include "server/auth/scopes.h"
+#include "server/crypto/digest.h"
 #include "server/store/memory_store.h"
 
 namespace integrator::auth {
@@ -58,7 +58,8 @@ TEST_F(AuthenticatorTest, AcceptsBearerWithAnyCaseScheme) {
 
 TEST_F(AuthenticatorTest, MissingCredentialsCarryRealmAndScope) {
   for (std::optional<absl::string_view> header :
-       {std::optional<absl::string_view>(), std::optional<absl::string_view>("  ")}) {
+       {std::optional<absl::string_view>(),
+        std::optional<absl::string_view>("  ")}) {
     absl::StatusOr<Principal> who = Auth(header);
     EXPECT_EQ(who.status().code(), absl::StatusCode::kUnauthenticated);
     google::rpc::ErrorInfo info = Info(who.status());
@@ -73,10 +74,11 @@ TEST_F(AuthenticatorTest, BadUnknownAndRevokedKeysAreInvalidToken) {
   const std::string unknown = MintApiKey()->key;
   for (const std::string& header : std::vector<std::string>{
            "Basic abc", "Bearer", "Bearer garbage", "Bearer " + unknown,
-        "Bearer " + key_ + "x", "Token " + key_,
-        "Bearer " + std::string(5000, 'a')}) {
+           "Bearer " + key_ + "x", "Token " + key_,
+           "Bearer " + std::string(5000, 'a')}) {
     absl::StatusOr<Principal> who = Auth(header);
-    EXPECT_EQ(who.status().code(), absl::StatusCode::kUnauthenticated) << header;
+    EXPECT_EQ(who.status().code(), absl::StatusCode::kUnauthenticated)
+        << header;
     EXPECT_EQ(Info(who.status()).reason(), "INVALID_TOKEN");
     EXPECT_EQ(who.status().ToString().find("sk_live_"), std::string::npos);
   }
@@ -96,13 +98,17 @@ class SignedRequestTest : public AuthenticatorTest {
   void SetUp() override {
     AuthenticatorTest::SetUp();
     ASSERT_TRUE(store_
-                    .CreateSigningKey(
-                        {"int_abc123", "itg_a", {"write:webhook-secret"}, {}, 1,
-                         std::nullopt},
-                        [&](int64_t version) {
-                          return sealer_.Seal(SealPurpose::kApiSecret, "itg_a",
-                                              version, "api-secret");
-                        })
+                    .CreateSigningKey({"int_abc123",
+                                       "itg_a",
+                                       {"write:webhook-secret"},
+                                       {},
+                                       1,
+                                       std::nullopt},
+                                      [&](int64_t version) {
+                                        return sealer_.Seal(
+                                            SealPurpose::kApiSecret, "itg_a",
+                                            version, "api-secret");
+                                      })
                     .ok());
   }
   CallCredentials Signed(absl::string_view secret, int64_t timestamp_ms,
@@ -110,8 +116,9 @@ class SignedRequestTest : public AuthenticatorTest {
     timestamp_ = std::to_string(timestamp_ms);
     body_hash_ = crypto::Sha256Hex("{}");
     signature_ = absl::StrCat(
-        "sha256=", absl::BytesToHexString(crypto::HmacSha256(
-                       secret, StringToSign(timestamp_, "PUT", "/v1/x", body_hash_))));
+        "sha256=",
+        absl::BytesToHexString(crypto::HmacSha256(
+            secret, StringToSign(timestamp_, "PUT", "/v1/x", body_hash_))));
     CallCredentials c;
     c.integrator_key = "int_abc123";
     c.signature = signature_;
@@ -123,7 +130,8 @@ class SignedRequestTest : public AuthenticatorTest {
     return c;
   }
   std::string Reason(const CallCredentials& c) {
-    return Info(auth_.Authenticate(c, kScopeWriteWebhookSecret).status()).reason();
+    return Info(auth_.Authenticate(c, kScopeWriteWebhookSecret).status())
+        .reason();
   }
   static int64_t Now() { return absl::ToUnixMillis(absl::Now()); }
 
@@ -132,13 +140,15 @@ class SignedRequestTest : public AuthenticatorTest {
 
 TEST_F(SignedRequestTest, AcceptsAValidSignatureOnce) {
   const CallCredentials c = Signed("api-secret", Now());
-  absl::StatusOr<Principal> who = auth_.Authenticate(c, kScopeWriteWebhookSecret);
+  absl::StatusOr<Principal> who =
+      auth_.Authenticate(c, kScopeWriteWebhookSecret);
   ASSERT_TRUE(who.ok()) << who.status();
   EXPECT_EQ(who->integrator_id, "itg_a");
   EXPECT_EQ(Reason(c), "REPLAYED_SIGNATURE");
 }
 
-TEST_F(SignedRequestTest, RefusesWrongSecretStaleTimeUntrustedGatewayAndRevokedKey) {
+TEST_F(SignedRequestTest,
+       RefusesWrongSecretStaleTimeUntrustedGatewayAndRevokedKey) {
   EXPECT_EQ(Reason(Signed("wrong", Now())), "INVALID_SIGNATURE");
   EXPECT_EQ(Reason(Signed("api-secret", Now() - 301'000)), "STALE_TIMESTAMP");
   EXPECT_EQ(Reason(Signed("api-secret", Now() + 301'000)), "STALE_TIMESTAMP");

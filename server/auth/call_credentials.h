@@ -21,10 +21,12 @@ namespace integrator::auth {
 
 // The gateway's own metadata keys; clients' copies are stripped by the
 // gateway's header policy before it adds its own.
-inline constexpr absl::string_view kGatewayCredentialKey = "x-gateway-credential";
+inline constexpr absl::string_view kGatewayCredentialKey =
+    "x-gateway-credential";
 inline constexpr absl::string_view kGatewayMethodKey = "x-gateway-http-method";
 inline constexpr absl::string_view kGatewayPathKey = "x-gateway-http-path";
-inline constexpr absl::string_view kGatewayBodyHashKey = "x-gateway-body-sha256";
+inline constexpr absl::string_view kGatewayBodyHashKey =
+    "x-gateway-body-sha256";
 
 struct CallCredentials {
   std::optional<absl::string_view> authorization;
@@ -38,14 +40,11 @@ struct CallCredentials {
 
   template <typename Lookup>
   static CallCredentials From(const Lookup& metadata) {
-    return CallCredentials{metadata("authorization"),
-                           metadata("x-integrator-key"),
-                           metadata("x-signature"),
-                           metadata("x-timestamp"),
-                           metadata(kGatewayCredentialKey),
-                           metadata(kGatewayMethodKey),
-                           metadata(kGatewayPathKey),
-                           metadata(kGatewayBodyHashKey)};
+    return CallCredentials{
+        metadata("authorization"),       metadata("x-integrator-key"),
+        metadata("x-signature"),         metadata("x-timestamp"),
+        metadata(kGatewayCredentialKey), metadata(kGatewayMethodKey),
+        metadata(kGatewayPathKey),       metadata(kGatewayBodyHashKey)};
   }
 
   bool IsSignedRequest() const {

@@ -3,9 +3,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "server/crypto/digest.h"
 
 namespace integrator::auth {
@@ -26,7 +26,8 @@ bool Matches(absl::string_view api_secret, absl::string_view to_sign,
 std::string StringToSign(absl::string_view timestamp_ms,
                          absl::string_view method, absl::string_view path,
                          absl::string_view body_sha256_hex) {
-  return absl::StrCat(timestamp_ms, ".", method, ".", path, ".", body_sha256_hex);
+  return absl::StrCat(timestamp_ms, ".", method, ".", path, ".",
+                      body_sha256_hex);
 }
 
 std::optional<std::string> ParseSignatureHeader(absl::string_view header) {
@@ -34,7 +35,8 @@ std::optional<std::string> ParseSignatureHeader(absl::string_view header) {
     return std::nullopt;
   }
   for (char c : header) {
-    if (!absl::ascii_isxdigit(static_cast<unsigned char>(c))) return std::nullopt;
+    if (!absl::ascii_isxdigit(static_cast<unsigned char>(c)))
+      return std::nullopt;
   }
   return absl::AsciiStrToLower(header);
 }

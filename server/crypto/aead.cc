@@ -41,8 +41,8 @@ absl::StatusOr<CipherCtx> NewContext(bool encrypt, absl::string_view key,
   CipherCtx ctx(EVP_CIPHER_CTX_new());
   if (!ctx) return absl::InternalError("cannot allocate a cipher context");
   const int enc = encrypt ? 1 : 0;
-  if (EVP_CipherInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr,
-                        nullptr, enc) != 1 ||
+  if (EVP_CipherInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr,
+                        enc) != 1 ||
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN,
                           static_cast<int>(nonce.size()), nullptr) != 1 ||
       EVP_CipherInit_ex(ctx.get(), nullptr, nullptr, Bytes(key), Bytes(nonce),
@@ -98,14 +98,14 @@ absl::StatusOr<std::string> Aes256GcmOpen(absl::string_view key,
   std::string out(text_size, '\0');
   auto* out_bytes = reinterpret_cast<uint8_t*>(out.data());
   int len = 0;
-  bool ok = EVP_CipherUpdate(ctx->get(), nullptr, &len, Bytes(aad),
-                             static_cast<int>(aad.size())) == 1 &&
-            EVP_CipherUpdate(ctx->get(), out_bytes, &len, Bytes(sealed),
-                             static_cast<int>(text_size)) == 1 &&
-            EVP_CIPHER_CTX_ctrl(ctx->get(), EVP_CTRL_GCM_SET_TAG,
-                                static_cast<int>(kGcmTagBytes),
-                                tag.data()) == 1 &&
-            EVP_CipherFinal_ex(ctx->get(), out_bytes + len, &len) == 1;
+  bool ok =
+      EVP_CipherUpdate(ctx->get(), nullptr, &len, Bytes(aad),
+                       static_cast<int>(aad.size())) == 1 &&
+      EVP_CipherUpdate(ctx->get(), out_bytes, &len, Bytes(sealed),
+                       static_cast<int>(text_size)) == 1 &&
+      EVP_CIPHER_CTX_ctrl(ctx->get(), EVP_CTRL_GCM_SET_TAG,
+                          static_cast<int>(kGcmTagBytes), tag.data()) == 1 &&
+      EVP_CipherFinal_ex(ctx->get(), out_bytes + len, &len) == 1;
   if (!ok) {
     Wipe(out);
     return absl::PermissionDeniedError(

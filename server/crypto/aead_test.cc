@@ -14,7 +14,8 @@ const std::string kZeroNonce(12, '\0');
 
 // The GCM specification's test cases 13 and 14 (AES-256, zero key and IV).
 TEST(AeadTest, MatchesGcmSpecVectors) {
-  absl::StatusOr<std::string> empty = Aes256GcmSeal(kZeroKey, kZeroNonce, "", "");
+  absl::StatusOr<std::string> empty =
+      Aes256GcmSeal(kZeroKey, kZeroNonce, "", "");
   ASSERT_TRUE(empty.ok());
   EXPECT_EQ(absl::BytesToHexString(*empty), "530f8afbc74536b9a963b4f1c4cb738b");
 
@@ -30,12 +31,14 @@ TEST(AeadTest, RoundTripsAndBindsAad) {
   const std::string key = *RandomBytes(32);
   const std::string nonce = *RandomBytes(12);
   const std::string secret("whsec_\xC3\xA9\0x", 10);
-  absl::StatusOr<std::string> sealed = Aes256GcmSeal(key, nonce, secret, "aad-1");
+  absl::StatusOr<std::string> sealed =
+      Aes256GcmSeal(key, nonce, secret, "aad-1");
   ASSERT_TRUE(sealed.ok());
   EXPECT_EQ(sealed->size(), secret.size() + kGcmTagBytes);
   EXPECT_EQ(sealed->find("whsec_"), std::string::npos);
 
-  absl::StatusOr<std::string> opened = Aes256GcmOpen(key, nonce, *sealed, "aad-1");
+  absl::StatusOr<std::string> opened =
+      Aes256GcmOpen(key, nonce, *sealed, "aad-1");
   ASSERT_TRUE(opened.ok());
   EXPECT_EQ(*opened, secret);
 

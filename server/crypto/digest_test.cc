@@ -45,10 +45,9 @@ TEST(DigestTest, HmacSha256MatchesRfc4231) {
 }
 
 TEST(DigestTest, HmacSha256Rfc4231Case5Truncated) {
-  EXPECT_EQ(
-      Hex(HmacSha256(std::string(20, '\x0c'), "Test With Truncation"))
-          .substr(0, 32),
-      "a3b6167473100ee06e0c796c2955552b");
+  EXPECT_EQ(Hex(HmacSha256(std::string(20, '\x0c'), "Test With Truncation"))
+                .substr(0, 32),
+            "a3b6167473100ee06e0c796c2955552b");
 }
 
 TEST(DigestTest, Sha256KnownAnswers) {
@@ -64,8 +63,10 @@ TEST(DigestTest, ConstantTimeEquals) {
   EXPECT_TRUE(ConstantTimeEquals("abc", "abc"));
   EXPECT_FALSE(ConstantTimeEquals("abc", "abd"));
   EXPECT_FALSE(ConstantTimeEquals("abc", "abcd"));
-  EXPECT_TRUE(ConstantTimeEquals(std::string("a\0b", 3), std::string("a\0b", 3)));
-  EXPECT_FALSE(ConstantTimeEquals(std::string("a\0b", 3), std::string("a\0c", 3)));
+  EXPECT_TRUE(
+      ConstantTimeEquals(std::string("a\0b", 3), std::string("a\0b", 3)));
+  EXPECT_FALSE(
+      ConstantTimeEquals(std::string("a\0b", 3), std::string("a\0c", 3)));
 }
 
 }  // namespace

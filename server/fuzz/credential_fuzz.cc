@@ -5,10 +5,10 @@
 #include <cstdint>
 #include <string>
 
+#include "proto/rpc/request_id.h"
 #include "server/auth/api_key.h"
 #include "server/auth/authenticator.h"
 #include "server/auth/scopes.h"
-#include "proto/rpc/request_id.h"
 #include "server/service/webhook_secret_policy.h"
 #include "server/store/memory_store.h"
 
@@ -29,9 +29,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   absl::StatusOr<integrator::auth::Principal> who =
       auth.Authenticate(input, integrator::auth::kScopeWriteWebhookSecret);
   // The same bytes as every signed-request header, as a gateway would pass.
-  integrator::auth::CallCredentials signed_creds{input, input, input, input,
+  integrator::auth::CallCredentials signed_creds{input,   input, input, input,
                                                  "token", input, input, input};
-  if (auth.Authenticate(signed_creds, integrator::auth::kScopeWriteWebhookSecret)
+  if (auth.Authenticate(signed_creds,
+                        integrator::auth::kScopeWriteWebhookSecret)
           .ok()) {
     __builtin_trap();
   }

@@ -44,8 +44,8 @@ MasterKey::MasterKey(std::string bytes)
 MasterKey::~MasterKey() { crypto::Wipe(bytes_); }
 
 std::string MasterKeyId(absl::string_view key_bytes) {
-  return crypto::Sha256Hex(absl::StrCat("integrator-api master key id v1:",
-                                        key_bytes))
+  return crypto::Sha256Hex(
+             absl::StrCat("integrator-api master key id v1:", key_bytes))
       .substr(0, 16);
 }
 
@@ -74,8 +74,8 @@ absl::StatusOr<MasterKey> LoadMasterKeyFile(absl::string_view path) {
   const ssize_t n = read(fd.get(), bytes.data(), bytes.size());
   if (n != static_cast<ssize_t>(crypto::kAes256KeyBytes)) {
     crypto::Wipe(bytes);
-    return absl::FailedPreconditionError(absl::StrCat(
-        "master key file ", p, " must hold exactly 32 bytes"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("master key file ", p, " must hold exactly 32 bytes"));
   }
   bytes.resize(crypto::kAes256KeyBytes);
   return MasterKey(std::move(bytes));

@@ -13,10 +13,11 @@ namespace {
 class MasterKeyTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           ("master_key_" + std::string(::testing::UnitTest::GetInstance()
-                                            ->current_test_info()
-                                            ->name()));
+    dir_ =
+        std::filesystem::path(::testing::TempDir()) /
+        ("master_key_" +
+         std::string(
+             ::testing::UnitTest::GetInstance()->current_test_info()->name()));
     std::filesystem::remove_all(dir_);
     path_ = (dir_ / "keys" / "master.key").string();
   }
@@ -58,16 +59,12 @@ TEST_F(MasterKeyTest, WrongKeyWithSealedRowsIsALoudError) {
 
 TEST_F(MasterKeyTest, RejectsBadFiles) {
   std::filesystem::create_directories(dir_ / "keys");
-  {
-    std::ofstream(path_) << "short";
-  }
+  { std::ofstream(path_) << "short"; }
   std::filesystem::permissions(path_, std::filesystem::perms::owner_read |
                                           std::filesystem::perms::owner_write);
   EXPECT_FALSE(LoadMasterKeyFile(path_).ok());
   std::filesystem::remove(path_);
-  {
-    std::ofstream(path_) << std::string(32, 'k');
-  }
+  { std::ofstream(path_) << std::string(32, 'k'); }
   std::filesystem::permissions(path_, std::filesystem::perms::owner_read |
                                           std::filesystem::perms::group_read);
   EXPECT_EQ(LoadMasterKeyFile(path_).status().code(),

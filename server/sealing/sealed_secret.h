@@ -6,7 +6,8 @@
 // ciphertext copied back over a newer row fails to open.
 //
 // EXAMPLE:
-//   SealedSecret row{.version = 3, .key_id = "9f2c…", .nonce = n, .ciphertext = c};
+//   SealedSecret row{.version = 3, .key_id = "9f2c…", .nonce = n, .ciphertext =
+//   c};
 #ifndef INTEGRATOR_SERVER_SEALING_SEALED_SECRET_H_
 #define INTEGRATOR_SERVER_SEALING_SEALED_SECRET_H_
 

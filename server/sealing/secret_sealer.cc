@@ -32,7 +32,8 @@ std::string Aad(SealPurpose purpose, absl::string_view key_id,
 absl::StatusOr<SealedSecret> SecretSealer::Seal(
     SealPurpose purpose, absl::string_view integrator_id, int64_t version,
     absl::string_view plaintext) const {
-  absl::StatusOr<std::string> nonce = crypto::RandomBytes(crypto::kGcmNonceBytes);
+  absl::StatusOr<std::string> nonce =
+      crypto::RandomBytes(crypto::kGcmNonceBytes);
   if (!nonce.ok()) return nonce.status();
   absl::StatusOr<std::string> ciphertext =
       crypto::Aes256GcmSeal(key_.bytes(), *nonce, plaintext,
@@ -50,9 +51,9 @@ absl::StatusOr<std::string> SecretSealer::Open(
     SealPurpose purpose, absl::string_view integrator_id,
     const SealedSecret& sealed) const {
   if (sealed.key_id != key_id()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the secret was sealed with master key id ", sealed.key_id,
-        ", but the master key file given has key id ", key_id()));
+    return absl::FailedPreconditionError(
+        absl::StrCat("the secret was sealed with master key id ", sealed.key_id,
+                     ", but the master key file given has key id ", key_id()));
   }
   return crypto::Aes256GcmOpen(
       key_.bytes(), sealed.nonce, sealed.ciphertext,

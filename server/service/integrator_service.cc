@@ -4,9 +4,9 @@
 #include <string>
 #include <utility>
 
+#include "proto/rpc/status_details.h"
 #include "server/auth/scopes.h"
 #include "server/crypto/random.h"
-#include "proto/rpc/status_details.h"
 #include "server/rpc/unary_call.h"
 #include "server/service/webhook_secret_policy.h"
 

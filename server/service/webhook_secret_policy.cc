@@ -5,16 +5,16 @@
 
 #include "absl/strings/ascii.h"
 #include "google/protobuf/stubs/common.h"
-#include "server/auth/scopes.h"
 #include "proto/rpc/status_details.h"
+#include "server/auth/scopes.h"
 
 namespace integrator::service {
 namespace {
 
 absl::Status FieldError(absl::string_view field, absl::string_view message) {
   return rpc::WithFieldViolation(
-      rpc::WithErrorInfo(absl::InvalidArgumentError(message),
-                         "INVALID_FIELD", "validation", {{"field", field}}),
+      rpc::WithErrorInfo(absl::InvalidArgumentError(message), "INVALID_FIELD",
+                         "validation", {{"field", field}}),
       field, message);
 }
 

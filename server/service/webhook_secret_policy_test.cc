@@ -29,9 +29,9 @@ TEST(CountUtf8CodePointsTest, CountsAndRejects) {
   EXPECT_EQ(CountUtf8CodePoints("abc"), 3u);
   EXPECT_EQ(CountUtf8CodePoints("\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80"), 3u);
   EXPECT_FALSE(CountUtf8CodePoints("\xFF").has_value());
-  EXPECT_FALSE(CountUtf8CodePoints("\xC3").has_value());         // truncated
-  EXPECT_FALSE(CountUtf8CodePoints("\xC0\xAF").has_value());     // overlong
-  EXPECT_FALSE(CountUtf8CodePoints("\xED\xA0\x80").has_value()); // surrogate
+  EXPECT_FALSE(CountUtf8CodePoints("\xC3").has_value());          // truncated
+  EXPECT_FALSE(CountUtf8CodePoints("\xC0\xAF").has_value());      // overlong
+  EXPECT_FALSE(CountUtf8CodePoints("\xED\xA0\x80").has_value());  // surrogate
   EXPECT_FALSE(CountUtf8CodePoints("\xF4\x90\x80\x80").has_value());
 }
 
@@ -64,8 +64,8 @@ TEST(ResolveTargetIntegratorTest, IntegratorKeysActOnThemselves) {
 }
 
 TEST(ResolveTargetIntegratorTest, InternalCallersNeedAdminAndAnId) {
-  auth::Principal admin{"key_2", "", "billing",
-                        {"write:webhook-secret", "admin:integrators"}};
+  auth::Principal admin{
+      "key_2", "", "billing", {"write:webhook-secret", "admin:integrators"}};
   EXPECT_EQ(*ResolveTargetIntegrator(admin, "itg_b"), "itg_b");
   absl::Status missing = ResolveTargetIntegrator(admin, "").status();
   EXPECT_EQ(missing.code(), absl::StatusCode::kInvalidArgument);

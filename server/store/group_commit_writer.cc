@@ -59,9 +59,10 @@ void GroupCommitWriter::RunCompletions() {
     {
       absl::MutexLock lock(&completions_mu_);
       completions_mu_.Await(absl::Condition(
-          +[](GroupCommitWriter* w) ABSL_EXCLUSIVE_LOCKS_REQUIRED(w->completions_mu_) {
-            return w->writer_finished_ || !w->completions_.empty();
-          },
+          +[](GroupCommitWriter* w)
+               ABSL_EXCLUSIVE_LOCKS_REQUIRED(w->completions_mu_) {
+                 return w->writer_finished_ || !w->completions_.empty();
+               },
           this));
       if (completions_.empty()) return;  // the writer is done and all is sent
       ready.swap(completions_);

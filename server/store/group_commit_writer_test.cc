@@ -14,14 +14,16 @@ SqliteDb OpenTestDb(const std::string& path) {
   sqlite3* raw = nullptr;
   EXPECT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
   SqliteDb db(raw);
-  EXPECT_TRUE(SqliteExec(db.get(), "PRAGMA journal_mode=WAL;"
-                                   "CREATE TABLE t (v INTEGER UNIQUE)")
+  EXPECT_TRUE(SqliteExec(db.get(),
+                         "PRAGMA journal_mode=WAL;"
+                         "CREATE TABLE t (v INTEGER UNIQUE)")
                   .ok());
   return db;
 }
 
 absl::Status Insert(SqliteConnection& db, int v) {
-  return SqliteExec(db.get(), "INSERT INTO t VALUES (" + std::to_string(v) + ")");
+  return SqliteExec(db.get(),
+                    "INSERT INTO t VALUES (" + std::to_string(v) + ")");
 }
 
 TEST(GroupCommitWriterTest, AFailingOperationDoesNotSinkItsBatch) {
@@ -29,19 +31,19 @@ TEST(GroupCommitWriterTest, AFailingOperationDoesNotSinkItsBatch) {
   sqlite3* reader = nullptr;
   {
     GroupCommitWriter writer(
-        OpenTestDb(path),
-        {.simulated_commit_latency = absl::Milliseconds(30)});
+        OpenTestDb(path), {.simulated_commit_latency = absl::Milliseconds(30)});
     absl::BlockingCounter done(3);
     absl::Status results[3];
     // The duplicate value violates UNIQUE: only that op fails.
     const int values[3] = {1, 1, 2};
     for (int i = 0; i < 3; ++i) {
-      writer.Submit([v = values[i]](SqliteConnection& db) { return Insert(db, v); },
-                    [&, i](absl::Status s) {
-                      results[i] = s;
-                      done.DecrementCount();
-                    },
-                    GroupCommitWriter::WriteKind::kGeneral);
+      writer.Submit(
+          [v = values[i]](SqliteConnection& db) { return Insert(db, v); },
+          [&, i](absl::Status s) {
+            results[i] = s;
+            done.DecrementCount();
+          },
+          GroupCommitWriter::WriteKind::kGeneral);
     }
     done.Wait();
     EXPECT_TRUE(results[0].ok());
@@ -70,8 +72,8 @@ TEST(GroupCommitWriterTest, CloseDrainsTheQueueThenRefuses) {
   writer.Close();
   done.Wait();
   EXPECT_EQ(ok, 50);
-  EXPECT_TRUE(absl::IsUnavailable(
-      writer.SubmitAndWait([](SqliteConnection& db) { return Insert(db, 99); })));
+  EXPECT_TRUE(absl::IsUnavailable(writer.SubmitAndWait(
+      [](SqliteConnection& db) { return Insert(db, 99); })));
 }
 
 }  // namespace

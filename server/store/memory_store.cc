@@ -19,7 +19,8 @@ absl::Status MemoryStore::CreateIntegrator(const Integrator& integrator) {
 absl::StatusOr<Integrator> MemoryStore::FindIntegrator(absl::string_view id) {
   absl::MutexLock lock(&mu_);
   auto it = integrators_.find(std::string(id));
-  if (it == integrators_.end()) return absl::NotFoundError("integrator not found");
+  if (it == integrators_.end())
+    return absl::NotFoundError("integrator not found");
   return it->second;
 }
 
@@ -50,7 +51,8 @@ absl::StatusOr<ApiKeyRecord> MemoryStore::FindApiKeyByHash(
     absl::string_view key_hash) {
   absl::MutexLock lock(&mu_);
   auto it = keys_by_hash_.find(key_hash);
-  if (it == keys_by_hash_.end()) return absl::NotFoundError("API key not found");
+  if (it == keys_by_hash_.end())
+    return absl::NotFoundError("API key not found");
   return it->second;
 }
 
@@ -68,7 +70,8 @@ absl::StatusOr<ApiKeyRecord> MemoryStore::RevokeApiKey(
     }
     match = &key;
   }
-  if (match == nullptr) return absl::NotFoundError("no key has that id or prefix");
+  if (match == nullptr)
+    return absl::NotFoundError("no key has that id or prefix");
   if (!match->revoked_at_ms.has_value()) {
     match->revoked_at_ms = absl::ToUnixMillis(absl::Now());
   }
@@ -76,7 +79,7 @@ absl::StatusOr<ApiKeyRecord> MemoryStore::RevokeApiKey(
 }
 
 absl::Status MemoryStore::CreateSigningKey(const SigningKeyRecord& key,
-                                          SealFn seal) {
+                                           SealFn seal) {
   absl::MutexLock lock(&mu_);
   if (!integrators_.contains(key.integrator_id)) {
     return absl::NotFoundError("integrator not found");
@@ -102,14 +105,16 @@ absl::StatusOr<SigningKeyRecord> MemoryStore::FindSigningKey(
     absl::string_view key_id) {
   absl::MutexLock lock(&mu_);
   auto it = signing_keys_.find(key_id);
-  if (it == signing_keys_.end()) return absl::NotFoundError("signing key not found");
+  if (it == signing_keys_.end())
+    return absl::NotFoundError("signing key not found");
   return it->second;
 }
 
 absl::Status MemoryStore::RevokeSigningKey(absl::string_view key_id) {
   absl::MutexLock lock(&mu_);
   auto it = signing_keys_.find(key_id);
-  if (it == signing_keys_.end()) return absl::NotFoundError("signing key not found");
+  if (it == signing_keys_.end())
+    return absl::NotFoundError("signing key not found");
   if (!it->second.revoked_at_ms.has_value()) {
     it->second.revoked_at_ms = absl::ToUnixMillis(absl::Now());
   }

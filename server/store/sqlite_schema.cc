@@ -81,24 +81,25 @@ absl::Status MigrateSqliteSchema(sqlite3* db) {
   if (!current.ok()) return current.status();
   const int version = std::stoi(*current);
   if (version > LatestSqliteSchemaVersion()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the database has schema version ", version,
-        ", newer than this binary's ", LatestSqliteSchemaVersion(),
-        "; upgrade the binary"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("the database has schema version ", version,
+                     ", newer than this binary's ", LatestSqliteSchemaVersion(),
+                     "; upgrade the binary"));
   }
   for (int next = version + 1; next <= LatestSqliteSchemaVersion(); ++next) {
     absl::Status s = SqliteExec(db, "BEGIN IMMEDIATE");
     if (s.ok()) s = SqliteExec(db, kMigrations[next - 1]);
     if (s.ok()) {
-      s = SqliteExec(db, absl::StrCat("INSERT INTO schema_migrations VALUES (",
-                                      next, ", ", absl::ToUnixMillis(absl::Now()),
-                                      ")"));
+      s = SqliteExec(
+          db, absl::StrCat("INSERT INTO schema_migrations VALUES (", next, ", ",
+                           absl::ToUnixMillis(absl::Now()), ")"));
     }
     if (s.ok()) s = SqliteExec(db, "COMMIT");
     if (!s.ok()) {
       (void)SqliteExec(db, "ROLLBACK");
-      return absl::Status(s.code(), absl::StrCat("schema migration to version ",
-                                                 next, " failed: ", s.message()));
+      return absl::Status(s.code(),
+                          absl::StrCat("schema migration to version ", next,
+                                       " failed: ", s.message()));
     }
   }
   return absl::OkStatus();

@@ -43,8 +43,8 @@ absl::StatusOr<std::string> SqliteQueryText(sqlite3* db,
 absl::StatusOr<SqliteStatement> SqliteStatement::Prepare(
     sqlite3* db, absl::string_view sql) {
   sqlite3_stmt* stmt = nullptr;
-  const int rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()),
-                                    &stmt, nullptr);
+  const int rc = sqlite3_prepare_v2(
+      db, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
   if (rc != SQLITE_OK) {
     sqlite3_finalize(stmt);
     return SqliteError(db, rc, "prepare");
@@ -57,8 +57,9 @@ SqliteStatement SqliteStatement::Borrow(sqlite3* db, sqlite3_stmt* cached) {
 }
 
 SqliteStatement& SqliteStatement::BindText(int index, absl::string_view value) {
-  const int rc = sqlite3_bind_text64(stmt_.get(), index, value.data(),
-                                     value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  const int rc =
+      sqlite3_bind_text64(stmt_.get(), index, value.data(), value.size(),
+                          SQLITE_TRANSIENT, SQLITE_UTF8);
   if (rc != SQLITE_OK && bind_status_.ok()) {
     bind_status_ = SqliteError(db_, rc, "bind");
   }

@@ -9,7 +9,8 @@
 //
 // EXAMPLE:
 //   absl::StatusOr<SqliteStatement> stmt =
-//       SqliteStatement::Prepare(db, "SELECT name FROM integrators WHERE id=?");
+//       SqliteStatement::Prepare(db, "SELECT name FROM integrators WHERE
+//       id=?");
 //   stmt->BindText(1, id);
 //   absl::StatusOr<bool> row = stmt->Step();
 //   if (row.ok() && *row) name = stmt->ColumnText(0);

@@ -33,8 +33,8 @@ absl::Status CreateFileOwnerOnly(const std::string& path) {
   if (p.has_parent_path() && !std::filesystem::exists(p.parent_path())) {
     std::filesystem::create_directories(p.parent_path(), ec);
     if (ec) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("cannot create the folder of ", path, ": ", ec.message()));
+      return absl::FailedPreconditionError(absl::StrCat(
+          "cannot create the folder of ", path, ": ", ec.message()));
     }
     std::filesystem::permissions(p.parent_path(),
                                  std::filesystem::perms::owner_all, ec);
@@ -125,7 +125,8 @@ class SqliteStore::ReaderLease {
     }
     absl::StatusOr<SqliteDb> db = store->OpenReader();
     if (!db.ok()) return db.status();
-    return ReaderLease(store, std::make_unique<SqliteConnection>(std::move(*db)));
+    return ReaderLease(store,
+                       std::make_unique<SqliteConnection>(std::move(*db)));
   }
   ReaderLease(ReaderLease&&) = default;
   ~ReaderLease() {
@@ -154,8 +155,8 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
       SqliteQueryText(db->get(), "PRAGMA journal_mode=WAL");
   if (!journal_mode.ok()) return journal_mode.status();
   if (*journal_mode != "wal") {
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot put ", p, " in WAL mode (got ", *journal_mode, ")"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot put ", p, " in WAL mode (got ", *journal_mode, ")"));
   }
   absl::StatusOr<std::string> synchronous =
       SqliteQueryText(db->get(), "PRAGMA synchronous");
@@ -172,9 +173,10 @@ SqliteStore::SqliteStore(OpenedTag, std::string path, std::string journal_mode,
     : path_(std::move(path)),
       journal_mode_(std::move(journal_mode)),
       synchronous_(std::move(synchronous)),
-      writer_(std::move(writer_db),
-              GroupCommitWriter::Options{
-                  .simulated_commit_latency = options.simulated_commit_latency}) {}
+      writer_(
+          std::move(writer_db),
+          GroupCommitWriter::Options{.simulated_commit_latency =
+                                         options.simulated_commit_latency}) {}
 
 SqliteStore::~SqliteStore() { Close(); }
 
@@ -196,7 +198,8 @@ absl::StatusOr<SqliteDb> SqliteStore::OpenReader() {
 
 absl::Status SqliteStore::CreateIntegrator(const Integrator& integrator) {
   return writer_.SubmitAndWait([&](SqliteConnection& db) -> absl::Status {
-    absl::StatusOr<SqliteStatement> stmt = db.Prepare("INSERT INTO integrators(id, name, created_at_ms) VALUES(?,?,?)");
+    absl::StatusOr<SqliteStatement> stmt = db.Prepare(
+        "INSERT INTO integrators(id, name, created_at_ms) VALUES(?,?,?)");
     if (!stmt.ok()) return stmt.status();
     return stmt->BindText(1, integrator.id)
         .BindText(2, integrator.name)
@@ -208,7 +211,8 @@ absl::Status SqliteStore::CreateIntegrator(const Integrator& integrator) {
 absl::StatusOr<Integrator> SqliteStore::FindIntegrator(absl::string_view id) {
   absl::StatusOr<ReaderLease> reader = ReaderLease::Borrow(this);
   if (!reader.ok()) return reader.status();
-  absl::StatusOr<SqliteStatement> stmt = reader->conn().Prepare("SELECT id, name, created_at_ms FROM integrators WHERE id=?");
+  absl::StatusOr<SqliteStatement> stmt = reader->conn().Prepare(
+      "SELECT id, name, created_at_ms FROM integrators WHERE id=?");
   if (!stmt.ok()) return stmt.status();
   absl::StatusOr<bool> row = stmt->BindText(1, id).Step();
   if (!row.ok()) return row.status();
@@ -220,7 +224,9 @@ absl::StatusOr<Integrator> SqliteStore::FindIntegrator(absl::string_view id) {
 absl::StatusOr<std::vector<Integrator>> SqliteStore::ListIntegrators() {
   absl::StatusOr<ReaderLease> reader = ReaderLease::Borrow(this);
   if (!reader.ok()) return reader.status();
-  absl::StatusOr<SqliteStatement> stmt = reader->conn().Prepare("SELECT id, name, created_at_ms FROM integrators ORDER BY created_at_ms, id");
+  absl::StatusOr<SqliteStatement> stmt = reader->conn().Prepare(
+      "SELECT id, name, created_at_ms FROM integrators ORDER BY created_at_ms, "
+      "id");
   if (!stmt.ok()) return stmt.status();
   std::vector<Integrator> out;
   for (;;) {
@@ -234,8 +240,9 @@ absl::StatusOr<std::vector<Integrator>> SqliteStore::ListIntegrators() {
 
 absl::Status SqliteStore::CreateApiKey(const ApiKeyRecord& key) {
   return writer_.SubmitAndWait([&](SqliteConnection& db) -> absl::Status {
-    absl::StatusOr<SqliteStatement> stmt = db.Prepare(absl::StrCat("INSERT INTO api_keys(", kApiKeyColumns,
-                         ") VALUES(?,?,?,?,?,?,?,NULL)"));
+    absl::StatusOr<SqliteStatement> stmt =
+        db.Prepare(absl::StrCat("INSERT INTO api_keys(", kApiKeyColumns,
+                                ") VALUES(?,?,?,?,?,?,?,NULL)"));
     if (!stmt.ok()) return stmt.status();
     stmt->BindText(1, key.key_id)
         .BindText(2, key.key_hash)
@@ -255,7 +262,8 @@ absl::StatusOr<ApiKeyRecord> SqliteStore::FindApiKeyByHash(
     absl::string_view key_hash) {
   absl::StatusOr<ReaderLease> reader = ReaderLease::Borrow(this);
   if (!reader.ok()) return reader.status();
-  absl::StatusOr<SqliteStatement> stmt = reader->conn().Prepare(absl::StrCat("SELECT ", kApiKeyColumns, " FROM api_keys WHERE key_hash=?"));
+  absl::StatusOr<SqliteStatement> stmt = reader->conn().Prepare(absl::StrCat(
+      "SELECT ", kApiKeyColumns, " FROM api_keys WHERE key_hash=?"));
   if (!stmt.ok()) return stmt.status();
   absl::StatusOr<bool> row = stmt->BindText(1, key_hash).Step();
   if (!row.ok()) return row.status();
@@ -266,40 +274,45 @@ absl::StatusOr<ApiKeyRecord> SqliteStore::FindApiKeyByHash(
 absl::StatusOr<ApiKeyRecord> SqliteStore::RevokeApiKey(
     absl::string_view id_or_prefix) {
   ApiKeyRecord revoked;
-  absl::Status s = writer_.SubmitAndWait([&](SqliteConnection& db) -> absl::Status {
-    absl::StatusOr<SqliteStatement> find = db.Prepare(absl::StrCat("SELECT ", kApiKeyColumns,
-                         " FROM api_keys WHERE key_id=?1 OR display_prefix=?1"));
-    if (!find.ok()) return find.status();
-    find->BindText(1, id_or_prefix);
-    std::vector<ApiKeyRecord> matches;
-    for (;;) {
-      absl::StatusOr<bool> row = find->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      matches.push_back(ReadApiKey(*find));
-    }
-    if (matches.empty()) return absl::NotFoundError("no key has that id or prefix");
-    if (matches.size() > 1) {
-      return absl::FailedPreconditionError(
-          "several keys share that prefix; give the key id");
-    }
-    revoked = std::move(matches.front());
-    if (revoked.revoked_at_ms.has_value()) return absl::OkStatus();
-    revoked.revoked_at_ms = NowMs();
-    absl::StatusOr<SqliteStatement> update = db.Prepare("UPDATE api_keys SET revoked_at_ms=? WHERE key_id=?");
-    if (!update.ok()) return update.status();
-    return update->BindInt64(1, *revoked.revoked_at_ms)
-        .BindText(2, revoked.key_id)
-        .Run();
-  });
+  absl::Status s =
+      writer_.SubmitAndWait([&](SqliteConnection& db) -> absl::Status {
+        absl::StatusOr<SqliteStatement> find = db.Prepare(absl::StrCat(
+            "SELECT ", kApiKeyColumns,
+            " FROM api_keys WHERE key_id=?1 OR display_prefix=?1"));
+        if (!find.ok()) return find.status();
+        find->BindText(1, id_or_prefix);
+        std::vector<ApiKeyRecord> matches;
+        for (;;) {
+          absl::StatusOr<bool> row = find->Step();
+          if (!row.ok()) return row.status();
+          if (!*row) break;
+          matches.push_back(ReadApiKey(*find));
+        }
+        if (matches.empty())
+          return absl::NotFoundError("no key has that id or prefix");
+        if (matches.size() > 1) {
+          return absl::FailedPreconditionError(
+              "several keys share that prefix; give the key id");
+        }
+        revoked = std::move(matches.front());
+        if (revoked.revoked_at_ms.has_value()) return absl::OkStatus();
+        revoked.revoked_at_ms = NowMs();
+        absl::StatusOr<SqliteStatement> update =
+            db.Prepare("UPDATE api_keys SET revoked_at_ms=? WHERE key_id=?");
+        if (!update.ok()) return update.status();
+        return update->BindInt64(1, *revoked.revoked_at_ms)
+            .BindText(2, revoked.key_id)
+            .Run();
+      });
   if (!s.ok()) return s;
   return revoked;
 }
 
 absl::Status SqliteStore::CreateSigningKey(const SigningKeyRecord& key,
-                                          SealFn seal) {
+                                           SealFn seal) {
   return writer_.SubmitAndWait([&](SqliteConnection& db) -> absl::Status {
-    absl::StatusOr<SqliteStatement> find = db.Prepare("SELECT (SELECT MAX(version) FROM signing_keys WHERE integrator_id=?1)"
+    absl::StatusOr<SqliteStatement> find = db.Prepare(
+        "SELECT (SELECT MAX(version) FROM signing_keys WHERE integrator_id=?1)"
         " FROM integrators WHERE id=?1");
     if (!find.ok()) return find.status();
     absl::StatusOr<bool> row = find->BindText(1, key.integrator_id).Step();
@@ -308,7 +321,8 @@ absl::Status SqliteStore::CreateSigningKey(const SigningKeyRecord& key,
     const int64_t version = find->ColumnIsNull(0) ? 0 : find->ColumnInt64(0);
     absl::StatusOr<SealedSecret> sealed = seal(version + 1);
     if (!sealed.ok()) return sealed.status();
-    absl::StatusOr<SqliteStatement> insert = db.Prepare("INSERT INTO signing_keys(key_id, integrator_id, scopes, version,"
+    absl::StatusOr<SqliteStatement> insert = db.Prepare(
+        "INSERT INTO signing_keys(key_id, integrator_id, scopes, version,"
         " sealing_key_id, nonce, ciphertext, created_at_ms)"
         " VALUES(?,?,?,?,?,?,?,?)");
     if (!insert.ok()) return insert.status();
@@ -328,7 +342,8 @@ absl::StatusOr<SigningKeyRecord> SqliteStore::FindSigningKey(
     absl::string_view key_id) {
   absl::StatusOr<ReaderLease> reader = ReaderLease::Borrow(this);
   if (!reader.ok()) return reader.status();
-  absl::StatusOr<SqliteStatement> stmt = reader->conn().Prepare("SELECT key_id, integrator_id, scopes, version, sealing_key_id, nonce,"
+  absl::StatusOr<SqliteStatement> stmt = reader->conn().Prepare(
+      "SELECT key_id, integrator_id, scopes, version, sealing_key_id, nonce,"
       " ciphertext, created_at_ms, revoked_at_ms FROM signing_keys"
       " WHERE key_id=?");
   if (!stmt.ok()) return stmt.status();
@@ -348,14 +363,17 @@ absl::StatusOr<SigningKeyRecord> SqliteStore::FindSigningKey(
 
 absl::Status SqliteStore::RevokeSigningKey(absl::string_view key_id) {
   return writer_.SubmitAndWait([&](SqliteConnection& db) -> absl::Status {
-    absl::StatusOr<SqliteStatement> update = db.Prepare("UPDATE signing_keys SET revoked_at_ms=COALESCE(revoked_at_ms, ?)"
+    absl::StatusOr<SqliteStatement> update = db.Prepare(
+        "UPDATE signing_keys SET revoked_at_ms=COALESCE(revoked_at_ms, ?)"
         " WHERE key_id=?");
     if (!update.ok()) return update.status();
-    if (absl::Status s = update->BindInt64(1, NowMs()).BindText(2, key_id).Run();
+    if (absl::Status s =
+            update->BindInt64(1, NowMs()).BindText(2, key_id).Run();
         !s.ok()) {
       return s;
     }
-    if (sqlite3_changes(db.get()) == 0) return absl::NotFoundError("signing key not found");
+    if (sqlite3_changes(db.get()) == 0)
+      return absl::NotFoundError("signing key not found");
     return absl::OkStatus();
   });
 }
@@ -363,14 +381,17 @@ absl::Status SqliteStore::RevokeSigningKey(absl::string_view key_id) {
 absl::Status SqliteStore::RecordSignatureUse(absl::string_view signature_id,
                                              int64_t expires_at_ms) {
   return writer_.SubmitAndWait([&](SqliteConnection& db) -> absl::Status {
-    absl::StatusOr<SqliteStatement> prune = db.Prepare("DELETE FROM used_signatures WHERE expires_at_ms < ?");
+    absl::StatusOr<SqliteStatement> prune =
+        db.Prepare("DELETE FROM used_signatures WHERE expires_at_ms < ?");
     if (!prune.ok()) return prune.status();
     if (absl::Status s = prune->BindInt64(1, NowMs()).Run(); !s.ok()) return s;
-    absl::StatusOr<SqliteStatement> insert = db.Prepare("INSERT INTO used_signatures(signature_id, expires_at_ms) VALUES(?,?)");
+    absl::StatusOr<SqliteStatement> insert = db.Prepare(
+        "INSERT INTO used_signatures(signature_id, expires_at_ms) VALUES(?,?)");
     if (!insert.ok()) return insert.status();
     absl::Status s =
         insert->BindText(1, signature_id).BindInt64(2, expires_at_ms).Run();
-    if (absl::IsAlreadyExists(s)) return absl::AlreadyExistsError("signature already used");
+    if (absl::IsAlreadyExists(s))
+      return absl::AlreadyExistsError("signature already used");
     return s;
   });
 }
@@ -380,18 +401,23 @@ void SqliteStore::UpdateWebhookSecret(std::string integrator_id, SealFn seal,
   writer_.Submit(
       [id = std::move(integrator_id),
        seal = std::move(seal)](SqliteConnection& db) mutable -> absl::Status {
-        absl::StatusOr<SqliteStatement> find = db.Prepare("SELECT (SELECT version FROM webhook_secrets WHERE integrator_id=?1)"
+        absl::StatusOr<SqliteStatement> find = db.Prepare(
+            "SELECT (SELECT version FROM webhook_secrets WHERE "
+            "integrator_id=?1)"
             " FROM integrators WHERE id=?1");
         if (!find.ok()) return find.status();
         absl::StatusOr<bool> row = find->BindText(1, id).Step();
         if (!row.ok()) return row.status();
         if (!*row) return absl::NotFoundError("integrator not found");
-        const int64_t version = find->ColumnIsNull(0) ? 0 : find->ColumnInt64(0);
+        const int64_t version =
+            find->ColumnIsNull(0) ? 0 : find->ColumnInt64(0);
         absl::StatusOr<SealedSecret> sealed = seal(version + 1);
         if (!sealed.ok()) return sealed.status();
-        absl::StatusOr<SqliteStatement> upsert = db.Prepare("INSERT INTO webhook_secrets(integrator_id, version, key_id, nonce,"
+        absl::StatusOr<SqliteStatement> upsert = db.Prepare(
+            "INSERT INTO webhook_secrets(integrator_id, version, key_id, nonce,"
             " ciphertext, updated_at_ms) VALUES(?,?,?,?,?,?)"
-            " ON CONFLICT(integrator_id) DO UPDATE SET version=excluded.version,"
+            " ON CONFLICT(integrator_id) DO UPDATE SET "
+            "version=excluded.version,"
             " key_id=excluded.key_id, nonce=excluded.nonce,"
             " ciphertext=excluded.ciphertext,"
             " updated_at_ms=excluded.updated_at_ms");
@@ -411,7 +437,8 @@ absl::StatusOr<SealedSecret> SqliteStore::GetWebhookSecret(
     absl::string_view integrator_id) {
   absl::StatusOr<ReaderLease> reader = ReaderLease::Borrow(this);
   if (!reader.ok()) return reader.status();
-  absl::StatusOr<SqliteStatement> stmt = reader->conn().Prepare("SELECT version, key_id, nonce, ciphertext FROM webhook_secrets"
+  absl::StatusOr<SqliteStatement> stmt = reader->conn().Prepare(
+      "SELECT version, key_id, nonce, ciphertext FROM webhook_secrets"
       " WHERE integrator_id=?");
   if (!stmt.ok()) return stmt.status();
   absl::StatusOr<bool> row = stmt->BindText(1, integrator_id).Step();
@@ -424,7 +451,8 @@ absl::StatusOr<SealedSecret> SqliteStore::GetWebhookSecret(
 absl::StatusOr<std::vector<std::string>> SqliteStore::SealedKeyIds() {
   absl::StatusOr<ReaderLease> reader = ReaderLease::Borrow(this);
   if (!reader.ok()) return reader.status();
-  absl::StatusOr<SqliteStatement> stmt = reader->conn().Prepare("SELECT key_id FROM webhook_secrets UNION"
+  absl::StatusOr<SqliteStatement> stmt = reader->conn().Prepare(
+      "SELECT key_id FROM webhook_secrets UNION"
       " SELECT sealing_key_id FROM signing_keys ORDER BY 1");
   if (!stmt.ok()) return stmt.status();
   std::vector<std::string> ids;

@@ -18,11 +18,11 @@ namespace {
 class SqliteStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           ("sqlite_store_" +
-            std::string(::testing::UnitTest::GetInstance()
-                            ->current_test_info()
-                            ->name()));
+    dir_ =
+        std::filesystem::path(::testing::TempDir()) /
+        ("sqlite_store_" +
+         std::string(
+             ::testing::UnitTest::GetInstance()->current_test_info()->name()));
     std::filesystem::remove_all(dir_);
     path_ = (dir_ / "sub" / "integrator.db").string();
   }
@@ -92,8 +92,8 @@ TEST_F(SqliteStoreTest, ConcurrentWritersShareCommits) {
   for (int i = 0; i < kWriters; ++i) {
     threads.emplace_back([&, i] {
       for (int round = 0; round < 4; ++round) {
-        (*store)->UpdateWebhookSecret("itg_" + std::to_string(i),
-                                      FakeSeal("c"), [&](absl::Status s) {
+        (*store)->UpdateWebhookSecret("itg_" + std::to_string(i), FakeSeal("c"),
+                                      [&](absl::Status s) {
                                         EXPECT_TRUE(s.ok());
                                         done.DecrementCount();
                                       });

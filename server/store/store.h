@@ -14,7 +14,8 @@
 // EXAMPLE:
 //   absl::StatusOr<std::unique_ptr<Store>> store = OpenStore("memory:", {});
 //   (*store)->UpdateWebhookSecret("itg_1",
-//       [&](int64_t version) { return sealer.Seal(kind, "itg_1", version, s); },
+//       [&](int64_t version) { return sealer.Seal(kind, "itg_1", version, s);
+//       },
 //       [](absl::Status done) { /* reply to the caller */ });
 #ifndef INTEGRATOR_SERVER_STORE_STORE_H_
 #define INTEGRATOR_SERVER_STORE_STORE_H_

@@ -68,12 +68,14 @@ TEST_P(StoreContractTest, IntegratorsAreCreatedFoundAndListed) {
 }
 
 TEST_P(StoreContractTest, ApiKeysAreFoundByHashAndRevokedByIdOrPrefix) {
-  ApiKeyRecord key{"key_1", "hash1", "sk_live_AAAA", "itg_a", "",
-                   {"write:webhook-secret"}, 5, std::nullopt};
+  ApiKeyRecord key{"key_1", "hash1",     "sk_live_AAAA",
+                   "itg_a", "",          {"write:webhook-secret"},
+                   5,       std::nullopt};
   ASSERT_TRUE(store_->CreateApiKey(key).ok());
-  ApiKeyRecord service{"key_2", "hash2", "sk_live_BBBB", "", "billing",
-                       {"admin:integrators", "write:webhook-secret"}, 6,
-                       std::nullopt};
+  ApiKeyRecord service{
+      "key_2", "hash2",     "sk_live_BBBB",
+      "",      "billing",   {"admin:integrators", "write:webhook-secret"},
+      6,       std::nullopt};
   ASSERT_TRUE(store_->CreateApiKey(service).ok());
 
   absl::StatusOr<ApiKeyRecord> found = store_->FindApiKeyByHash("hash2");

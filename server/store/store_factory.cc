@@ -1,8 +1,8 @@
 #include "server/store/store_factory.h"
 
 #include "absl/strings/match.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "server/store/memory_store.h"
 #include "server/store/sqlite_store.h"
 
