@@ -15,7 +15,7 @@ start_server() {
     --bootstrap_key_file="$dir/key" "$@" 2>"$dir/log" &
   local pid=$!
   for _ in $(seq 1 200); do
-    grep -q 'listening grpc_port=' "$dir/log" 2>/dev/null && break
+    grep -q 'listening grpc_port=.* store=' "$dir/log" 2>/dev/null && break
     sleep 0.05
   done
   local line

@@ -57,7 +57,21 @@ std::optional<int> HttpStatusOverride(const absl::Status& status) {
       !absl::SimpleAtoi(std::string(*payload), &value)) {
     return std::nullopt;
   }
-  return value;
+  switch (value) {
+    case 400:
+    case 404:
+    case 405:
+    case 408:
+    case 413:
+    case 415:
+    case 431:
+    case 500:
+    case 503:
+    case 504:
+      return value;
+    default:
+      return std::nullopt;
+  }
 }
 
 }  // namespace gateway

@@ -2,6 +2,7 @@
 // server. It learns the routes from the upstream's reflection (or from
 // --descriptor_set) and knows nothing of any particular service.
 #include <signal.h>
+#include <sys/prctl.h>
 
 #include <fstream>
 #include <iostream>
@@ -12,14 +13,12 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "gateway/descriptor_loader.h"
 #include "gateway/header_policy.h"
 #include "gateway/http_flags.h"
-#include "gateway/http_server.h"
-#include "gateway/route_table.h"
-#include "gateway/transcoder.h"
-#include "gateway/upstream_caller.h"
+#include "gateway/rest_gateway.h"
 
 ABSL_FLAG(std::string, upstream, "", "host:port of the gRPC server (required)");
 ABSL_FLAG(std::string, upstream_tls_ca, "",
@@ -40,8 +39,11 @@ namespace {
 absl::StatusOr<std::string> ReadSmallFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError("cannot read " + path);
-  std::string text(std::istreambuf_iterator<char>(in), {});
-  if (text.size() > (1 << 20))
+  constexpr size_t kMaxFileBytes = 1 << 20;
+  std::string text(kMaxFileBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  if (text.size() > kMaxFileBytes)
     return absl::InvalidArgumentError(path + " is too large");
   return text;
 }
@@ -54,6 +56,8 @@ int Fail(absl::string_view message) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Request bodies carry secrets: keep them out of core dumps.
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   absl::SetProgramUsageMessage(
       "integrator-gateway --upstream=HOST:PORT [--http_address=HOST:PORT] ...");
   absl::ParseCommandLine(argc, argv);
@@ -89,7 +93,8 @@ int main(int argc, char** argv) {
     if (!gateway::IsValidMetadataValue(trimmed) || trimmed.empty()) {
       return Fail("--gateway_key_file must hold one printable key");
     }
-    transcoder_options.upstream_metadata = {{"x-gateway-credential", trimmed}};
+    transcoder_options.upstream_metadata = {
+        {std::string(gateway::kGatewayCredentialKey), trimmed}};
   }
 
   absl::StatusOr<gateway::LoadedDescriptors> loaded =
@@ -101,27 +106,23 @@ int main(int argc, char** argv) {
     return Fail(std::string("cannot load descriptors: ") +
                 std::string(loaded.status().message()));
   }
-  absl::StatusOr<std::shared_ptr<const gateway::RouteTable>> routes =
-      gateway::RouteTable::Build(*loaded->pool, loaded->services);
-  if (!routes.ok()) return Fail(routes.status().message());
-
-  auto transcoder = std::make_shared<gateway::Transcoder>(
-      *routes,
-      std::make_shared<gateway::UpstreamCaller>(
-          channel, absl::GetFlag(FLAGS_request_timeout)),
-      std::move(transcoder_options));
-  absl::StatusOr<std::unique_ptr<gateway::HttpServer>> http =
-      gateway::HttpServer::Start(gateway::HttpServerOptionsFromFlags(),
-                                 gateway::HandlersFor(transcoder.get()));
-  if (!http.ok()) return Fail(http.status().message());
-  std::cerr << "integrator-gateway: listening http_port=" << (*http)->port()
-            << " upstream=" << upstream
-            << " routes=" << (*routes)->route_count() << "\n";
+  gateway::RestGatewayOptions rest_options;
+  rest_options.request_timeout = absl::GetFlag(FLAGS_request_timeout);
+  rest_options.transcoder = std::move(transcoder_options);
+  absl::StatusOr<std::unique_ptr<gateway::RestGateway>> rest =
+      gateway::RestGateway::Start(*loaded->pool, loaded->services, channel,
+                                  std::move(rest_options),
+                                  gateway::HttpServerOptionsFromFlags());
+  if (!rest.ok()) return Fail(rest.status().message());
+  // One write, so a reader never sees half of this line.
+  std::cerr << absl::StrCat(
+      "integrator-gateway: listening http_port=", (*rest)->port(),
+      " upstream=", upstream, " routes=", (*rest)->route_count(), "\n");
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);
   std::cerr << "integrator-gateway: signal " << signal_number << ", draining\n";
-  (*http)->Shutdown(absl::GetFlag(FLAGS_drain_timeout));
+  (*rest)->Shutdown(absl::GetFlag(FLAGS_drain_timeout));
   std::cerr << "integrator-gateway: stopped\n";
   return 0;
 }

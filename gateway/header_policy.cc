@@ -44,6 +44,7 @@ bool IsValidMetadataValue(absl::string_view value) {
 
 absl::StatusOr<HeaderList> ForwardableMetadata(const HeaderList& headers) {
   HeaderList out;
+  size_t total_bytes = 0;
   for (const auto& [raw_name, value] : headers) {
     const std::string name = absl::AsciiStrToLower(raw_name);
     std::string key;
@@ -55,7 +56,7 @@ absl::StatusOr<HeaderList> ForwardableMetadata(const HeaderList& headers) {
       continue;
     }
     if (absl::StartsWith(key, "grpc-") ||
-        absl::StartsWith(key, kInternalKeyPrefix)) {
+        absl::StartsWith(key, kGatewayKeyPrefix)) {
       continue;
     }
     // Header names cannot be echoed safely either: report by position only.
@@ -72,6 +73,11 @@ absl::StatusOr<HeaderList> ForwardableMetadata(const HeaderList& headers) {
     }
     if (out.size() == kMaxForwardedHeaders) {
       return GatewayError(400, "INVALID_HEADER", "too many forwarded headers");
+    }
+    total_bytes += key.size() + value.size();
+    if (total_bytes > kMaxForwardedBytes) {
+      return GatewayError(431, "HEADERS_TOO_LARGE",
+                          "the forwarded headers exceed 8192 bytes in all");
     }
     out.emplace_back(std::move(key), value);
   }

@@ -35,6 +35,13 @@ TEST(HeaderPolicyTest, IllegalBytesInForwardedHeadersAreRejected) {
     EXPECT_EQ(md.status().message().find(bad), std::string::npos);
   }
   EXPECT_FALSE(ForwardableMetadata({{"grpc-metadata-Bad Key", "v"}}).ok());
+  HeaderList many;
+  for (int i = 0; i < 3; ++i) {
+    many.emplace_back("grpc-metadata-k" + std::to_string(i),
+                      std::string(4000, 'v'));
+  }
+  EXPECT_EQ(ForwardableMetadata(many).status().code(),
+            absl::StatusCode::kResourceExhausted);
   // Headers that are not forwarded are not judged.
   EXPECT_TRUE(ForwardableMetadata({{"user-agent", "\xff"}}).ok());
 }

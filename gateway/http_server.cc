@@ -1,10 +1,15 @@
 #include "gateway/http_server.h"
 
+#include <sys/resource.h>
+
+#include <array>
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <chrono>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -25,6 +30,11 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = net::ip::tcp;
 
+constexpr std::chrono::seconds kLingerTime{1};
+// File descriptors kept free for gRPC, SQLite and logs when the connection
+// cap is derived from RLIMIT_NOFILE.
+constexpr int kReservedFds = 64;
+
 // State the acceptor and all sessions share.
 struct ServerState {
   HttpServerOptions options;
@@ -40,7 +50,9 @@ struct ServerState {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, std::shared_ptr<ServerState> state)
-      : stream_(std::move(socket)), state_(std::move(state)) {}
+      : stream_(std::move(socket)),
+        state_(std::move(state)),
+        deadline_(stream_.get_executor()) {}
 
   ~Session() {
     absl::MutexLock lock(&state_->mu);
@@ -81,29 +93,45 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void ReadHeader() {
-    if (closing_) return;
+    if (closing_ || Draining()) return Close();
     parser_.emplace();
     parser_->header_limit(
         static_cast<std::uint32_t>(state_->options.max_header_bytes));
     parser_->body_limit(state_->options.max_body_bytes);
-    stream_.expires_after(
-        absl::ToChronoNanoseconds(state_->options.header_timeout));
+    ArmRequestDeadline();
     http::async_read_header(
         stream_, buffer_, *parser_,
         beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
   }
 
+  // The whole request (headers and body) must arrive within
+  // header_timeout. A timer of our own, not the stream's: Beast's stream
+  // timeout closes the socket, and then the 408 could not be written.
+  void ArmRequestDeadline() {
+    timed_out_ = false;
+    deadline_.expires_after(
+        absl::ToChronoNanoseconds(state_->options.header_timeout));
+    deadline_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+      auto self = weak.lock();
+      if (ec || !self) return;
+      self->timed_out_ = true;
+      beast::error_code ignored;
+      self->stream_.socket().cancel(ignored);
+    });
+  }
+
   // Maps a read error to a response, or to a silent close (nullopt).
   std::optional<absl::Status> ReadError(beast::error_code ec) {
+    if (timed_out_ && ec == net::error::operation_aborted) {
+      // An idle keep-alive connection simply ends; a partial request is told.
+      if (!parser_->got_some()) return std::nullopt;
+      return GatewayError(408, "REQUEST_TIMEOUT",
+                          "the request was not received in time");
+    }
     if (ec == http::error::end_of_stream ||
         ec == net::error::operation_aborted ||
         ec == net::error::connection_reset || ec == net::error::eof) {
       return std::nullopt;
-    }
-    if (ec == beast::error::timeout) {
-      if (!parser_->got_some()) return std::nullopt;
-      return GatewayError(408, "REQUEST_TIMEOUT",
-                          "the request was not received in time");
     }
     if (ec == http::error::header_limit) {
       return GatewayError(
@@ -149,7 +177,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnBody(beast::error_code ec, std::size_t) {
     if (ec) return FailRead(ec);
-    stream_.expires_never();
+    deadline_.cancel();
     BeastRequest message = parser_->release();
     keep_alive_ = message.keep_alive();
     version_ = message.version();
@@ -165,8 +193,12 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void FailRead(beast::error_code ec) {
+    deadline_.cancel();
     std::optional<absl::Status> status = ReadError(ec);
     if (!status.has_value()) return Close();
+    // Unread request bytes may follow; close gently so they do not turn
+    // into a reset that destroys this response on its way.
+    linger_ = true;
     HttpRequest partial;
     if (parser_.has_value() && parser_->is_header_done()) {
       CopyHeaders(parser_->get(), partial.headers);
@@ -191,15 +223,38 @@ class Session : public std::enable_shared_from_this<Session> {
                       [self = shared_from_this(), message](beast::error_code ec,
                                                            std::size_t) {
                         self->busy_ = false;
-                        if (ec || !message->keep_alive()) return self->Close();
+                        if (ec) return self->Close();
+                        if (!message->keep_alive()) {
+                          return self->linger_ ? self->LingeringClose()
+                                               : self->Close();
+                        }
                         self->ReadHeader();
                       });
   }
 
   void Close() {
+    deadline_.cancel();
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
     stream_.close();
+  }
+
+  // Half-closes, then reads and discards what the client still sends for at
+  // most kLingerTime, then closes.
+  void LingeringClose() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(kLingerTime);
+    Discard();
+  }
+
+  void Discard() {
+    stream_.async_read_some(
+        net::buffer(discard_),
+        [self = shared_from_this()](beast::error_code ec, std::size_t) {
+          if (ec) return self->stream_.close();
+          self->Discard();
+        });
   }
 
   beast::tcp_stream stream_;
@@ -207,6 +262,10 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::unique_ptr<http::response<http::empty_body>> interim_;
+  net::steady_timer deadline_;
+  bool timed_out_ = false;
+  bool linger_ = false;
+  std::array<char, 4096> discard_{};
   bool keep_alive_ = true;
   unsigned version_ = 11;
   bool busy_ = false;
@@ -309,7 +368,17 @@ class BeastHttpServer final : public HttpServer {
                                                           tcp::socket socket) {
       if (ec) {
         if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
-        return Accept();
+        // Out of descriptors, say: the connection stays in the backlog, so
+        // retrying at once would spin. Back off and try again.
+        if (!accept_error_logged_) {
+          accept_error_logged_ = true;
+          std::cerr << "http_server: accept failed: " << ec.message() << "\n";
+        }
+        accept_backoff_.expires_after(std::chrono::milliseconds(50));
+        accept_backoff_.async_wait([this](beast::error_code wait_ec) {
+          if (!wait_ec) Accept();
+        });
+        return;
       }
       bool admit = false;
       {
@@ -332,6 +401,8 @@ class BeastHttpServer final : public HttpServer {
 
   net::io_context ioc_;
   tcp::acceptor acceptor_;
+  net::steady_timer accept_backoff_{acceptor_.get_executor()};
+  bool accept_error_logged_ = false;
   std::shared_ptr<ServerState> state_;
   std::vector<std::thread> threads_;
   int port_ = 0;
@@ -346,6 +417,25 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
   if (options.threads == 0) {
     options.threads =
         static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  }
+  // Every connection is a descriptor: a cap above the process limit would
+  // never be reached, and accept would fail first.
+  if (rlimit limit{}; getrlimit(RLIMIT_NOFILE, &limit) == 0) {
+    // Use what the hard limit allows before deciding the cap is too high.
+    if (limit.rlim_cur < limit.rlim_max) {
+      limit.rlim_cur = limit.rlim_max;
+      setrlimit(RLIMIT_NOFILE, &limit);
+      getrlimit(RLIMIT_NOFILE, &limit);
+    }
+  }
+  if (rlimit limit{}; getrlimit(RLIMIT_NOFILE, &limit) == 0 &&
+                      limit.rlim_cur != RLIM_INFINITY &&
+                      static_cast<rlim_t>(options.max_connections) >
+                          limit.rlim_cur - kReservedFds) {
+    options.max_connections =
+        static_cast<int>(std::max<rlim_t>(1, limit.rlim_cur - kReservedFds));
+    std::cerr << "http_server: --max_connections lowered to "
+              << options.max_connections << " by the open-file limit\n";
   }
   if (options.threads < 1 || options.max_connections < 1 ||
       options.max_body_bytes < 1) {

@@ -1,13 +1,16 @@
 #include "gateway/problem_renderer.h"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "gateway/gateway_error.h"
 #include "gateway/http_status_map.h"
 #include "google/protobuf/struct.pb.h"
@@ -23,8 +26,10 @@ using google::protobuf::Struct;
 using google::protobuf::Value;
 using integrator::rpc::GetDetail;
 
-constexpr absl::string_view kReservedMembers[] = {"type", "title", "status",
-                                                  "detail", "instance"};
+// Members this renderer sets itself; ErrorInfo metadata never overrides them.
+constexpr absl::string_view kReservedMembers[] = {
+    "type",  "title",        "status",     "detail", "instance",
+    "field", "resourceType", "resourceId", "errors", "retryable"};
 constexpr size_t kMaxMemberValueBytes = 512;
 
 absl::string_view FixedServerDetail(int http_status) {
@@ -77,11 +82,23 @@ std::string TitleFromReason(absl::string_view reason) {
   return absl::StrJoin(words, " ");
 }
 
+// RFC 9110 content negotiation, reduced to the one question asked here.
+// A media range with q=0 means "not acceptable" and is skipped.
 bool PrefersProblemJson(absl::string_view accept) {
   if (absl::StripAsciiWhitespace(accept).empty()) return true;
   for (absl::string_view range : absl::StrSplit(accept, ',')) {
-    absl::string_view media = absl::StripAsciiWhitespace(
-        range.substr(0, std::min(range.find(';'), range.size())));
+    std::vector<absl::string_view> parts = absl::StrSplit(range, ';');
+    const absl::string_view media = absl::StripAsciiWhitespace(parts[0]);
+    bool refused = false;
+    for (size_t i = 1; i < parts.size(); ++i) {
+      absl::string_view param = absl::StripAsciiWhitespace(parts[i]);
+      if (absl::ConsumePrefix(&param, "q=") ||
+          absl::ConsumePrefix(&param, "Q=")) {
+        double q = 1;
+        refused = absl::SimpleAtod(param, &q) && q <= 0;
+      }
+    }
+    if (refused) continue;
     if (absl::EqualsIgnoreCase(media, "application/problem+json") ||
         media == "*/*" || absl::EqualsIgnoreCase(media, "application/*")) {
       return true;
@@ -212,10 +229,12 @@ HttpResponse RenderProblem(const absl::Status& status,
   }
   if (std::optional<google::rpc::RetryInfo> retry =
           GetDetail<google::rpc::RetryInfo>(status)) {
+    // Clamped before any conversion: the delay comes from the upstream.
     const double seconds =
-        retry->retry_delay().seconds() + retry->retry_delay().nanos() / 1e9;
-    const int64_t after =
-        std::max<int64_t>(0, static_cast<int64_t>(std::ceil(seconds)));
+        std::clamp(static_cast<double>(retry->retry_delay().seconds()) +
+                       retry->retry_delay().nanos() / 1e9,
+                   0.0, 86400.0);
+    const int64_t after = static_cast<int64_t>(std::ceil(seconds));
     response.headers.emplace_back("retry-after", std::to_string(after));
     fields["retryable"].set_bool_value(true);
   }

@@ -188,6 +188,9 @@ TEST(ProblemRendererTest, PlainJsonOnlyWhenAcceptExcludesProblemJson) {
             "application/problem+json");
   EXPECT_EQ(type_for("application/json"), "application/json");
   EXPECT_EQ(type_for("text/html, application/json"), "application/json");
+  EXPECT_EQ(type_for("application/problem+json;q=0, application/json"),
+            "application/json");
+  EXPECT_EQ(type_for("*/*;q=0, application/json"), "application/json");
 }
 
 TEST(ProblemRendererTest, KebabAndJsonPaths) {

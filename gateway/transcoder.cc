@@ -1,5 +1,6 @@
 #include "gateway/transcoder.h"
 
+#include <openssl/crypto.h>
 #include <openssl/sha.h>
 
 #include <iostream>
@@ -174,15 +175,18 @@ void Transcoder::Handle(HttpRequest request,
                              request_id);
   for (const auto& entry : options_.upstream_metadata)
     call_metadata.push_back(entry);
-  if (request.Header("x-signature").has_value()) {
-    call_metadata.emplace_back(std::string(kInternalMethodKey), request.method);
-    call_metadata.emplace_back(std::string(kInternalPathKey), request.target);
-    call_metadata.emplace_back(std::string(kInternalBodyHashKey),
+  if (request.Header(kSignatureKey).has_value()) {
+    call_metadata.emplace_back(std::string(kGatewayMethodKey), request.method);
+    call_metadata.emplace_back(std::string(kGatewayPathKey), request.target);
+    call_metadata.emplace_back(std::string(kGatewayBodyHashKey),
                                Sha256Hex(request.body));
   }
 
+  std::string serialized = (*message)->SerializeAsString();
+  // The raw body may hold a secret; it is not needed any more.
+  OPENSSL_cleanse(request.body.data(), request.body.size());
   upstream_->Call(
-      route.rpc_path, (*message)->SerializeAsString(), call_metadata,
+      route.rpc_path, std::move(serialized), call_metadata,
       [route_ptr = &route, request_id, accept, request_type,
        finish = std::move(finish)](absl::Status status,
                                    std::string response_bytes) mutable {

@@ -79,7 +79,7 @@ TEST_F(TranscoderTest, TranscodesToTheAnnotatedMethod) {
   EXPECT_EQ(upstream_->Meta("authorization"), "Bearer k");
   EXPECT_EQ(upstream_->Meta("x-request-id"),
             "123e4567-e89b-12d3-a456-426614174000");
-  EXPECT_EQ(upstream_->Meta(std::string(kInternalMethodKey)), "<absent>");
+  EXPECT_EQ(upstream_->Meta(std::string(kGatewayMethodKey)), "<absent>");
 }
 
 TEST_F(TranscoderTest, SignedRequestsCarryGatewayFactsAndForgeriesAreDropped) {
@@ -89,13 +89,13 @@ TEST_F(TranscoderTest, SignedRequestsCarryGatewayFactsAndForgeriesAreDropped) {
                          {"x-signature", "sha256=ab"},
                          {"grpc-metadata-x-gateway-http-path", "/forged"}},
                         "{}"});
-  EXPECT_EQ(upstream_->Meta(std::string(kInternalMethodKey)), "POST");
-  EXPECT_EQ(upstream_->Meta(std::string(kInternalPathKey)), "/v1/secret?");
-  EXPECT_EQ(upstream_->Meta(std::string(kInternalBodyHashKey)),
+  EXPECT_EQ(upstream_->Meta(std::string(kGatewayMethodKey)), "POST");
+  EXPECT_EQ(upstream_->Meta(std::string(kGatewayPathKey)), "/v1/secret?");
+  EXPECT_EQ(upstream_->Meta(std::string(kGatewayBodyHashKey)),
             "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
   int path_keys = 0;
   for (const auto& [k, v] : upstream_->metadata_)
-    path_keys += k == kInternalPathKey;
+    path_keys += k == kGatewayPathKey;
   EXPECT_EQ(path_keys, 1);
 }
 

@@ -11,14 +11,6 @@
 namespace gateway {
 namespace {
 
-// Lives until the call completes: gRPC holds pointers into it.
-struct CallState {
-  grpc::ClientContext context;
-  grpc::ByteBuffer request;
-  grpc::ByteBuffer response;
-  Upstream::Done done;
-};
-
 std::string Flatten(const grpc::ByteBuffer& buffer) {
   std::vector<grpc::Slice> slices;
   std::string out;
@@ -30,6 +22,14 @@ std::string Flatten(const grpc::ByteBuffer& buffer) {
 }
 
 }  // namespace
+
+// Lives until the call completes: gRPC holds pointers into it.
+struct UpstreamCaller::CallState {
+  grpc::ClientContext context;
+  grpc::ByteBuffer request;
+  grpc::ByteBuffer response;
+  Upstream::Done done;
+};
 
 UpstreamCaller::UpstreamCaller(std::shared_ptr<grpc::Channel> channel,
                                absl::Duration timeout)
@@ -46,14 +46,28 @@ void UpstreamCaller::Call(const std::string& rpc_path, std::string request,
     state->context.AddMetadata(key, value);
   grpc::Slice slice(std::move(request));
   state->request = grpc::ByteBuffer(&slice, 1);
+  {
+    absl::MutexLock lock(&mu_);
+    live_.insert(&state->context);
+  }
   stub_->UnaryCall(&state->context, rpc_path, grpc::StubOptions(),
                    &state->request, &state->response,
-                   [state](grpc::Status status) {
+                   [this, state](grpc::Status status) {
                      std::string response =
                          status.ok() ? Flatten(state->response) : std::string();
                      state->done(integrator::rpc::FromGrpcStatus(status),
                                  std::move(response));
+                     absl::MutexLock lock(&mu_);
+                     live_.erase(&state->context);
                    });
+}
+
+void UpstreamCaller::CancelAllAndWait() {
+  absl::MutexLock lock(&mu_);
+  for (grpc::ClientContext* context : live_) context->TryCancel();
+  mu_.Await(absl::Condition(
+      +[](std::set<grpc::ClientContext*>* live) { return live->empty(); },
+      &live_));
 }
 
 }  // namespace gateway

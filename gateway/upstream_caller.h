@@ -19,10 +19,12 @@
 #include <grpcpp/grpcpp.h>
 
 #include <memory>
+#include <set>
 #include <string>
 
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "gateway/http_message.h"
 
@@ -46,10 +48,19 @@ class UpstreamCaller final : public Upstream {
   void Call(const std::string& rpc_path, std::string request,
             const HeaderList& metadata, Done done) const override;
 
+  // Cancels every call still in flight and waits until each has called its
+  // `done`. For shutdown, after the HTTP drain: nothing may call back into a
+  // transcoder or a session that is about to be destroyed.
+  void CancelAllAndWait();
+
  private:
+  struct CallState;
+
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<grpc::GenericStub> stub_;
   absl::Duration timeout_;
+  mutable absl::Mutex mu_;
+  mutable std::set<grpc::ClientContext*> live_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace gateway

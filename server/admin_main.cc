@@ -13,6 +13,8 @@
 //
 // Exit codes: 0 success, 1 failure, 2 bad usage, 3 no webhook secret set.
 // Flags may stand before or after the command.
+#include <sys/prctl.h>
+
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -78,14 +80,20 @@ int CreateIntegrator(Store& store) {
   return 0;
 }
 
-// A signing key seals its API secret, so it needs the master key; like the
-// server, it may create the key file while nothing is sealed yet.
+// A signing key seals its API secret, so it needs the master key. Only the
+// server creates that file (on its first start): were the admin tool to
+// make one, a typo in --master_key_file would seal under a key the running
+// server does not have.
 int CreateSigningKey(Store& store, const std::string& integrator_id,
                      const std::vector<std::string>& scopes) {
   absl::StatusOr<std::vector<std::string>> key_ids = store.SealedKeyIds();
   if (!key_ids.ok()) return Fail(key_ids.status().message());
   absl::StatusOr<MasterKey> master = ResolveMasterKey(
-      absl::GetFlag(FLAGS_master_key_file), *key_ids, /*allow_create=*/true);
+      absl::GetFlag(FLAGS_master_key_file), *key_ids, /*allow_create=*/false);
+  if (absl::IsNotFound(master.status())) {
+    return Fail(absl::StrCat(master.status().message(),
+                             "; start integrator-server once to create it"));
+  }
   if (!master.ok()) return Fail(master.status().message());
   const SecretSealer sealer(std::move(*master));
   absl::StatusOr<std::string> id_bytes = crypto::RandomBytes(12);
@@ -99,8 +107,9 @@ int CreateSigningKey(Store& store, const std::string& integrator_id,
   record.created_at_ms = absl::ToUnixMillis(absl::Now());
   absl::Status s = store.CreateSigningKey(
       record, [&](int64_t version) -> absl::StatusOr<SealedSecret> {
-        return sealer.Seal(SealPurpose::kApiSecret, integrator_id, version,
-                           secret->key);
+        return sealer.Seal(SealPurpose::kApiSecret,
+                           ApiSecretRowId(integrator_id, record.key_id),
+                           version, secret->key);
       });
   if (!s.ok()) return Fail(s.message());
   std::cerr << "integrator-admin: created signing key " << record.key_id
@@ -258,6 +267,8 @@ int Run(const std::vector<char*>& args) {
 }  // namespace integrator
 
 int main(int argc, char** argv) {
+  // sign-webhook and create-key hold secrets in memory.
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   absl::SetProgramUsageMessage(
       "integrator-admin [--store=URI] [--master_key_file=F] COMMAND [flags]\n"
       "commands: create-integrator, create-key, revoke-key, list-integrators, "

@@ -30,6 +30,8 @@ void RegisterHealthDescriptor() {
   (void)grpc::health::v1::HealthCheckRequest::descriptor();
 }
 
+bool IsMemoryStore(absl::string_view uri) { return uri == "memory:"; }
+
 absl::StatusOr<std::string> ReadPemFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
@@ -97,9 +99,15 @@ absl::Status IntegratorServer::Start() {
 
   absl::StatusOr<std::vector<std::string>> sealed_ids = store_->SealedKeyIds();
   if (!sealed_ids.ok()) return sealed_ids.status();
-  // A memory store starts empty, so its key may be created like a new file's.
-  absl::StatusOr<MasterKey> key = ResolveMasterKey(
-      options_.master_key_file, *sealed_ids, /*allow_create=*/true);
+  absl::StatusOr<MasterKey> key =
+      ResolveMasterKey(options_.master_key_file, *sealed_ids,
+                       /*allow_create=*/!IsMemoryStore(options_.store_uri));
+  if (absl::IsNotFound(key.status()) && IsMemoryStore(options_.store_uri)) {
+    // Nothing outlives a memory store, so neither need its key: no file.
+    absl::StatusOr<std::string> bytes = crypto::RandomBytes(32);
+    if (!bytes.ok()) return bytes.status();
+    key = MasterKey(std::move(*bytes));
+  }
   if (!key.ok()) return key.status();
   sealer_ = std::make_unique<SecretSealer>(std::move(*key));
 
@@ -154,6 +162,12 @@ std::vector<std::string> IntegratorServer::ServiceNames() const {
 
 std::shared_ptr<grpc::Channel> IntegratorServer::InProcessChannel() {
   return server_->InProcessChannel(grpc::ChannelArguments());
+}
+
+void IntegratorServer::SetNotServing() {
+  if (server_ != nullptr) {
+    server_->GetHealthCheckService()->SetServingStatus(false);
+  }
 }
 
 void IntegratorServer::Shutdown() {

@@ -59,6 +59,8 @@ class IntegratorServer {
 
   absl::Status Start();
   void Shutdown();
+  // Reports NOT_SERVING on grpc.health.v1 (the first step of a shutdown).
+  void SetNotServing();
 
   int grpc_port() const { return grpc_port_; }
   // Full names of the registered API services, for route compilation.

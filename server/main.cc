@@ -11,14 +11,12 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "gateway/http_flags.h"
-#include "gateway/http_server.h"
-#include "gateway/route_table.h"
-#include "gateway/transcoder.h"
-#include "gateway/upstream_caller.h"
-#include "server/auth/call_credentials.h"
+#include "gateway/rest_gateway.h"
+#include "proto/rpc/gateway_metadata.h"
 #include "server/integrator_server.h"
 
 ABSL_FLAG(std::string, grpc_address, "127.0.0.1:50051",
@@ -54,25 +52,18 @@ sigset_t BlockTerminationSignals() {
   return signals;
 }
 
-absl::StatusOr<std::unique_ptr<gateway::HttpServer>> StartGateway(
-    integrator::IntegratorServer& server,
-    std::shared_ptr<const gateway::Transcoder>& transcoder) {
-  absl::StatusOr<std::shared_ptr<const gateway::RouteTable>> routes =
-      gateway::RouteTable::Build(
-          *google::protobuf::DescriptorPool::generated_pool(),
-          server.ServiceNames());
-  if (!routes.ok()) return routes.status();
-  gateway::TranscoderOptions transcoder_options;
-  transcoder_options.upstream_metadata = {
-      {std::string(integrator::auth::kGatewayCredentialKey),
+absl::StatusOr<std::unique_ptr<gateway::RestGateway>> StartGateway(
+    integrator::IntegratorServer& server) {
+  gateway::RestGatewayOptions options;
+  options.request_timeout = absl::GetFlag(FLAGS_request_timeout);
+  // The in-process gateway proves itself with this process's own token.
+  options.transcoder.upstream_metadata = {
+      {std::string(integrator::rpc::kGatewayCredentialKey),
        server.gateway_token()}};
-  transcoder = std::make_shared<gateway::Transcoder>(
-      *routes,
-      std::make_shared<gateway::UpstreamCaller>(
-          server.InProcessChannel(), absl::GetFlag(FLAGS_request_timeout)),
-      std::move(transcoder_options));
-  return gateway::HttpServer::Start(gateway::HttpServerOptionsFromFlags(),
-                                    gateway::HandlersFor(transcoder.get()));
+  return gateway::RestGateway::Start(
+      *google::protobuf::DescriptorPool::generated_pool(),
+      server.ServiceNames(), server.InProcessChannel(), std::move(options),
+      gateway::HttpServerOptionsFromFlags());
 }
 
 }  // namespace
@@ -111,11 +102,10 @@ int main(int argc, char** argv) {
     std::cerr << "integrator-server: cannot start: " << s.message() << "\n";
     return 1;
   }
-  std::shared_ptr<const gateway::Transcoder> transcoder;
-  std::unique_ptr<gateway::HttpServer> http;
+  std::unique_ptr<gateway::RestGateway> http;
   if (!absl::GetFlag(FLAGS_http_address).empty()) {
-    absl::StatusOr<std::unique_ptr<gateway::HttpServer>> started =
-        StartGateway(server, transcoder);
+    absl::StatusOr<std::unique_ptr<gateway::RestGateway>> started =
+        StartGateway(server);
     if (!started.ok()) {
       std::cerr << "integrator-server: cannot start the REST gateway: "
                 << started.status().message() << "\n";
@@ -123,15 +113,19 @@ int main(int argc, char** argv) {
     }
     http = std::move(*started);
   }
-  std::cerr << "integrator-server: listening grpc_port=" << server.grpc_port();
-  if (http != nullptr) std::cerr << " http_port=" << http->port();
-  std::cerr << " store=" << options.store_uri << "\n";
+  // One write, so a reader never sees half of this line.
+  std::cerr << absl::StrCat(
+      "integrator-server: listening grpc_port=", server.grpc_port(),
+      http != nullptr ? absl::StrCat(" http_port=", http->port()) : "",
+      " store=", options.store_uri, "\n");
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);
   std::cerr << "integrator-server: signal " << signal_number
             << ", draining in-flight calls\n";
-  // REST first: its requests are gRPC calls that need the server running.
+  // Health says NOT_SERVING at once; then REST drains first, because its
+  // requests are gRPC calls that need the server running.
+  server.SetNotServing();
   if (http != nullptr) http->Shutdown(options.drain_timeout);
   server.Shutdown();
   std::cerr << "integrator-server: stopped\n";

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -77,8 +78,12 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
   google::rpc::Status rpc_status;
   if (!status.error_details().empty() &&
       rpc_status.ParseFromString(status.error_details())) {
+    // Only google.rpc details cross the boundary: a peer must not be able to
+    // set payloads that mean something else to this process.
     for (const google::protobuf::Any& any : rpc_status.details()) {
-      out.SetPayload(any.type_url(), absl::Cord(any.value()));
+      if (absl::StartsWith(any.type_url(), "type.googleapis.com/google.rpc.")) {
+        out.SetPayload(any.type_url(), absl::Cord(any.value()));
+      }
     }
   }
   return out;

@@ -86,7 +86,7 @@ absl::StatusOr<Principal> Authenticator::AuthenticateBearer(
   }
   if (key->revoked_at_ms.has_value()) return invalid;
   return Principal{key->key_id, key->integrator_id, key->service_name,
-                   key->scopes};
+                   key->scopes, std::nullopt};
 }
 
 bool Authenticator::IsTrustedGateway(
@@ -148,7 +148,8 @@ absl::StatusOr<Principal> Authenticator::AuthenticateSigned(
   }
   if (key->revoked_at_ms.has_value()) return invalid_key;
   absl::StatusOr<std::string> api_secret = sealer_->Open(
-      SealPurpose::kApiSecret, key->integrator_id, key->sealed_secret);
+      SealPurpose::kApiSecret, ApiSecretRowId(key->integrator_id, key->key_id),
+      key->sealed_secret);
   if (!api_secret.ok()) {
     return absl::UnavailableError("credentials cannot be checked right now");
   }
@@ -159,21 +160,20 @@ absl::StatusOr<Principal> Authenticator::AuthenticateSigned(
   crypto::Wipe(secret_copy);
   if (!valid) return signature_error("the request signature does not match");
 
-  // Remember the signature until it could no longer pass the window check.
-  const int64_t expires_at_ms =
-      *timestamp_ms + absl::ToInt64Milliseconds(kSignatureWindow) + 1000;
-  absl::Status recorded = store_->RecordSignatureUse(
+  // Remembered until it could no longer pass the window check; the handler
+  // spends it in the store together with the call's write.
+  Principal principal{key->key_id, key->integrator_id, "", key->scopes,
+                      std::nullopt};
+  principal.signature_use = SignatureUse{
       absl::StrCat(key->key_id, ":", *ParseSignatureHeader(*c.signature)),
-      expires_at_ms);
-  if (absl::IsAlreadyExists(recorded)) {
-    return AuthError(
-        absl::UnauthenticatedError("this request signature was already used"),
-        "REPLAYED_SIGNATURE", required_scope);
-  }
-  if (!recorded.ok()) {
-    return absl::UnavailableError("credentials cannot be checked right now");
-  }
-  return Principal{key->key_id, key->integrator_id, "", key->scopes};
+      *timestamp_ms + absl::ToInt64Milliseconds(kSignatureWindow) + 1000};
+  return principal;
+}
+
+absl::Status ReplayedSignatureError(absl::string_view required_scope) {
+  return AuthError(
+      absl::UnauthenticatedError("this request signature was already used"),
+      "REPLAYED_SIGNATURE", required_scope);
 }
 
 }  // namespace integrator::auth

@@ -9,8 +9,10 @@
 //   secret in constant time, over the method, raw path and body hash that a
 //   trusted gateway reports. A gateway is trusted when its
 //   x-gateway-credential is the in-process token of this server, or an API
-//   key with the scope gateway:forward. Each signature is accepted once: it
-//   is recorded in the store until its window has passed.
+//   key with the scope gateway:forward. The Principal of a signed request
+//   carries its SignatureUse; the handler spends it in the store (with its
+//   write, asynchronously) so each signature is accepted once, across
+//   restarts. Authentication itself never writes or blocks on a commit.
 // - Reasons (ErrorInfo domain "auth", with `realm` and `scope` metadata):
 //   MISSING_CREDENTIALS, INVALID_TOKEN (malformed, unknown or revoked — one
 //   reason, so keys cannot be probed), INVALID_SIGNATURE, STALE_TIMESTAMP,
@@ -76,6 +78,10 @@ class Authenticator {
   const SecretSealer* sealer_;
   std::string gateway_token_;
 };
+
+// The status of a signed request whose signature the store has seen before
+// (the store answered AlreadyExists when the handler spent it).
+absl::Status ReplayedSignatureError(absl::string_view required_scope);
 
 }  // namespace integrator::auth
 

@@ -97,19 +97,21 @@ class SignedRequestTest : public AuthenticatorTest {
  protected:
   void SetUp() override {
     AuthenticatorTest::SetUp();
-    ASSERT_TRUE(store_
-                    .CreateSigningKey({"int_abc123",
-                                       "itg_a",
-                                       {"write:webhook-secret"},
-                                       {},
-                                       1,
-                                       std::nullopt},
-                                      [&](int64_t version) {
-                                        return sealer_.Seal(
-                                            SealPurpose::kApiSecret, "itg_a",
-                                            version, "api-secret");
-                                      })
-                    .ok());
+    ASSERT_TRUE(
+        store_
+            .CreateSigningKey({"int_abc123",
+                               "itg_a",
+                               {"write:webhook-secret"},
+                               {},
+                               1,
+                               std::nullopt},
+                              [&](int64_t version) {
+                                return sealer_.Seal(
+                                    SealPurpose::kApiSecret,
+                                    ApiSecretRowId("itg_a", "int_abc123"),
+                                    version, "api-secret");
+                              })
+            .ok());
   }
   CallCredentials Signed(absl::string_view secret, int64_t timestamp_ms,
                          absl::string_view gateway = "gateway-token") {
@@ -138,13 +140,26 @@ class SignedRequestTest : public AuthenticatorTest {
   std::string timestamp_, body_hash_, signature_;
 };
 
-TEST_F(SignedRequestTest, AcceptsAValidSignatureOnce) {
+TEST_F(SignedRequestTest, AcceptsAValidSignatureAndHandsOverItsUse) {
   const CallCredentials c = Signed("api-secret", Now());
   absl::StatusOr<Principal> who =
       auth_.Authenticate(c, kScopeWriteWebhookSecret);
   ASSERT_TRUE(who.ok()) << who.status();
   EXPECT_EQ(who->integrator_id, "itg_a");
-  EXPECT_EQ(Reason(c), "REPLAYED_SIGNATURE");
+  ASSERT_TRUE(who->signature_use.has_value());
+  EXPECT_EQ(who->signature_use->signature_id,
+            absl::StrCat("int_abc123:", signature_.substr(7)));
+  EXPECT_GT(who->signature_use->expires_at_ms, Now() + 299'000);
+  // Spending it twice is what a replay looks like to the store.
+  absl::Status first, second;
+  store_.RecordSignatureUse(*who->signature_use,
+                            [&](absl::Status s) { first = s; });
+  store_.RecordSignatureUse(*who->signature_use,
+                            [&](absl::Status s) { second = s; });
+  EXPECT_TRUE(first.ok());
+  EXPECT_TRUE(absl::IsAlreadyExists(second));
+  EXPECT_EQ(Info(ReplayedSignatureError(kScopeWriteWebhookSecret)).reason(),
+            "REPLAYED_SIGNATURE");
 }
 
 TEST_F(SignedRequestTest,

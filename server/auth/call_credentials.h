@@ -16,17 +16,14 @@
 #include <optional>
 
 #include "absl/strings/string_view.h"
+#include "proto/rpc/gateway_metadata.h"
 
 namespace integrator::auth {
 
-// The gateway's own metadata keys; clients' copies are stripped by the
-// gateway's header policy before it adds its own.
-inline constexpr absl::string_view kGatewayCredentialKey =
-    "x-gateway-credential";
-inline constexpr absl::string_view kGatewayMethodKey = "x-gateway-http-method";
-inline constexpr absl::string_view kGatewayPathKey = "x-gateway-http-path";
-inline constexpr absl::string_view kGatewayBodyHashKey =
-    "x-gateway-body-sha256";
+using rpc::kGatewayBodyHashKey;
+using rpc::kGatewayCredentialKey;
+using rpc::kGatewayMethodKey;
+using rpc::kGatewayPathKey;
 
 struct CallCredentials {
   std::optional<absl::string_view> authorization;
@@ -42,15 +39,14 @@ struct CallCredentials {
   static CallCredentials From(const Lookup& metadata) {
     return CallCredentials{
         metadata("authorization"),       metadata("x-integrator-key"),
-        metadata("x-signature"),         metadata("x-timestamp"),
+        metadata(rpc::kSignatureKey),    metadata("x-timestamp"),
         metadata(kGatewayCredentialKey), metadata(kGatewayMethodKey),
         metadata(kGatewayPathKey),       metadata(kGatewayBodyHashKey)};
   }
 
-  bool IsSignedRequest() const {
-    return integrator_key.has_value() || signature.has_value() ||
-           timestamp.has_value();
-  }
+  // The gateway's rule too: a request is signed exactly when it carries
+  // X-Signature, so both sides agree on when the facts are needed.
+  bool IsSignedRequest() const { return signature.has_value(); }
 };
 
 }  // namespace integrator::auth

@@ -10,10 +10,12 @@
 #define INTEGRATOR_SERVER_AUTH_PRINCIPAL_H_
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "server/store/store.h"
 
 namespace integrator::auth {
 
@@ -22,6 +24,9 @@ struct Principal {
   std::string integrator_id;
   std::string service_name;
   std::vector<std::string> scopes;
+  // Set for signed requests: the handler must spend it in the store with the
+  // call's write (or on its own), and refuse the call if it was spent before.
+  std::optional<SignatureUse> signature_use;
 
   bool HasScope(absl::string_view scope) const {
     return std::find(scopes.begin(), scopes.end(), scope) != scopes.end();

@@ -1,9 +1,11 @@
 // The at-rest form of a secret: what the store keeps instead of plaintext.
 //
 // Contract: `ciphertext` is AES-256-GCM output (with tag) under the master key
-// named by `key_id`, with a fresh 96-bit `nonce`. `version` increases by one
-// on every update of the same row and is bound into the AAD, so an old
-// ciphertext copied back over a newer row fails to open.
+// named by `key_id`, with a fresh 96-bit `nonce`. The AAD binds purpose, key
+// id, the row's identity and `version`, so a ciphertext moved to another row
+// or purpose fails to open. It does not stop a rollback: copying an older
+// (version, nonce, ciphertext) triple back in whole restores an older
+// secret, which only integrity of the database itself can prevent.
 //
 // EXAMPLE:
 //   SealedSecret row{.version = 3, .key_id = "9f2c…", .nonce = n, .ciphertext =

@@ -1,11 +1,12 @@
 // Seals and opens secrets for one row of the store.
 //
-// Contract: the AAD binds purpose, master key id, integrator id and version,
-// so a ciphertext moved to another row, another purpose or an older version
-// fails to open. Every Seal draws a fresh 96-bit nonce. Open refuses a row
-// sealed under another key id with a FailedPrecondition that names both ids;
-// tampering yields PermissionDenied. No error text contains secret bytes.
-// Thread-safe: immutable after construction.
+// Contract: the AAD binds purpose, master key id, the row's identity
+// (`row_id`: the integrator id for webhook secrets, ApiSecretRowId for API
+// secrets) and version, so a ciphertext moved to another row or purpose, or
+// given another version, fails to open. Every Seal draws a fresh 96-bit nonce.
+// Open refuses a row sealed under another key id with a FailedPrecondition that
+// names both ids; tampering yields PermissionDenied. No error text contains
+// secret bytes. Thread-safe: immutable after construction.
 //
 // EXAMPLE:
 //   SecretSealer sealer(std::move(master_key));

@@ -6,7 +6,7 @@
 
 #include "proto/rpc/status_details.h"
 #include "server/auth/scopes.h"
-#include "server/crypto/random.h"
+#include "server/crypto/secret_string.h"
 #include "server/rpc/unary_call.h"
 #include "server/service/webhook_secret_policy.h"
 
@@ -23,6 +23,10 @@ absl::Status PublicStoreError(const absl::Status& status,
         rpc::WithErrorInfo(absl::NotFoundError("integrator not found"),
                            "INTEGRATOR_NOT_FOUND", "integrator"),
         "integrator", integrator_id);
+  }
+  if (absl::IsResourceExhausted(status)) {
+    // The store's own text and RetryInfo are written for callers.
+    return status;
   }
   std::cerr << "request_id=" << request_id
             << " store_error=" << status.ToString() << "\n";
@@ -50,23 +54,26 @@ grpc::ServerUnaryReactor* IntegratorServiceImpl::UpdateWebhookSecret(
   if (!target.ok()) return call.Finish(target.status());
 
   const SecretSealer* sealer = sealer_;
+  const bool is_signed = principal->signature_use.has_value();
   store_->UpdateWebhookSecret(
       *target,
-      [sealer, id = *target, secret = request->secret()](
-          int64_t version) mutable -> absl::StatusOr<SealedSecret> {
-        absl::StatusOr<SealedSecret> sealed =
-            sealer->Seal(SealPurpose::kWebhookSecret, id, version, secret);
-        crypto::Wipe(secret);
-        return sealed;
+      [sealer, id = *target, secret = crypto::SecretString(request->secret())](
+          int64_t version) -> absl::StatusOr<SealedSecret> {
+        return sealer->Seal(SealPurpose::kWebhookSecret, id, version,
+                            secret.view());
       },
-      [call, response, id = *target](absl::Status status) {
+      [call, response, id = *target, is_signed](absl::Status status) {
         if (status.ok()) {
           response->set_secret_configured(true);
           call.Finish(absl::OkStatus());
+        } else if (is_signed && absl::IsAlreadyExists(status)) {
+          call.Finish(
+              auth::ReplayedSignatureError(auth::kScopeWriteWebhookSecret));
         } else {
           call.Finish(PublicStoreError(status, id, call.request_id()));
         }
-      });
+      },
+      std::move(principal->signature_use));
   return call.reactor();
 }
 

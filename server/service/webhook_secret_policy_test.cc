@@ -56,7 +56,7 @@ TEST(ValidateWebhookSecretTest, ErrorNeverContainsTheSecret) {
 }
 
 TEST(ResolveTargetIntegratorTest, IntegratorKeysActOnThemselves) {
-  auth::Principal own{"key_1", "itg_a", "", {"write:webhook-secret"}};
+  auth::Principal own{"key_1", "itg_a", "", {"write:webhook-secret"}, {}};
   EXPECT_EQ(*ResolveTargetIntegrator(own, ""), "itg_a");
   EXPECT_EQ(*ResolveTargetIntegrator(own, "itg_a"), "itg_a");
   EXPECT_EQ(ResolveTargetIntegrator(own, "itg_b").status().code(),
@@ -64,15 +64,18 @@ TEST(ResolveTargetIntegratorTest, IntegratorKeysActOnThemselves) {
 }
 
 TEST(ResolveTargetIntegratorTest, InternalCallersNeedAdminAndAnId) {
-  auth::Principal admin{
-      "key_2", "", "billing", {"write:webhook-secret", "admin:integrators"}};
+  auth::Principal admin{"key_2",
+                        "",
+                        "billing",
+                        {"write:webhook-secret", "admin:integrators"},
+                        {}};
   EXPECT_EQ(*ResolveTargetIntegrator(admin, "itg_b"), "itg_b");
   absl::Status missing = ResolveTargetIntegrator(admin, "").status();
   EXPECT_EQ(missing.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(ViolatedField(missing), "integrator_id");
   EXPECT_EQ(ResolveTargetIntegrator(admin, "bad id|").status().code(),
             absl::StatusCode::kInvalidArgument);
-  auth::Principal plain{"key_3", "", "billing", {"write:webhook-secret"}};
+  auth::Principal plain{"key_3", "", "billing", {"write:webhook-secret"}, {}};
   EXPECT_EQ(ResolveTargetIntegrator(plain, "itg_b").status().code(),
             absl::StatusCode::kPermissionDenied);
 }

@@ -4,6 +4,8 @@
 #include <vector>
 
 #include "absl/synchronization/notification.h"
+#include "google/rpc/error_details.pb.h"
+#include "proto/rpc/status_details.h"
 
 namespace integrator {
 
@@ -16,14 +18,23 @@ GroupCommitWriter::GroupCommitWriter(SqliteDb db, Options options)
 GroupCommitWriter::~GroupCommitWriter() { Close(); }
 
 void GroupCommitWriter::Submit(Apply apply, Done done, WriteKind kind) {
+  absl::Status refused;
   {
     absl::MutexLock lock(&mu_);
-    if (!closing_) {
+    if (closing_) {
+      refused = absl::UnavailableError("the store is shutting down");
+    } else if (queue_.size() >= options_.max_queue) {
+      google::rpc::RetryInfo retry;
+      retry.mutable_retry_delay()->set_seconds(1);
+      refused = rpc::WithDetail(
+          absl::ResourceExhaustedError("too many writes are waiting; retry"),
+          retry);
+    } else {
       queue_.push_back(Op{std::move(apply), std::move(done), kind});
       return;
     }
   }
-  done(absl::UnavailableError("the store is shutting down"));
+  done(std::move(refused));
 }
 
 absl::Status GroupCommitWriter::SubmitAndWait(Apply apply) {
@@ -96,6 +107,14 @@ void GroupCommitWriter::CommitBatch(std::deque<Op>& batch) {
   absl::Status tx = db_.Exec("BEGIN IMMEDIATE");
   if (tx.ok()) {
     for (size_t i = 0; i < batch.size(); ++i) {
+      // On some errors (disk full, I/O, out of memory) SQLite rolls the
+      // whole transaction back by itself. Nothing of this batch will commit
+      // then, and what follows would run in autocommit mode: stop here.
+      if (sqlite3_get_autocommit(db_.get())) {
+        tx = absl::AbortedError(
+            "the transaction was rolled back by SQLite; nothing was written");
+        break;
+      }
       if (batch[i].kind == WriteKind::kAtomicUpdate) {
         results[i] = batch[i].apply(db_);
         continue;
@@ -111,11 +130,17 @@ void GroupCommitWriter::CommitBatch(std::deque<Op>& batch) {
       }
       results[i] = std::move(s);
     }
-    if (options_.simulated_commit_latency > absl::ZeroDuration()) {
-      absl::SleepFor(options_.simulated_commit_latency);
+    if (tx.ok() && sqlite3_get_autocommit(db_.get())) {
+      tx = absl::AbortedError(
+          "the transaction was rolled back by SQLite; nothing was written");
     }
-    tx = db_.Exec("COMMIT");
-    if (!tx.ok()) (void)db_.Exec("ROLLBACK");
+    if (tx.ok()) {
+      if (options_.simulated_commit_latency > absl::ZeroDuration()) {
+        absl::SleepFor(options_.simulated_commit_latency);
+      }
+      tx = db_.Exec("COMMIT");
+      if (!tx.ok()) (void)db_.Exec("ROLLBACK");
+    }
   }
   if (tx.ok()) commits_.fetch_add(1);
   absl::MutexLock lock(&completions_mu_);

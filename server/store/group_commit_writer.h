@@ -14,7 +14,8 @@
 //   on disk. If COMMIT fails, every operation of the batch reports that
 //   failure.
 // - Close() (and the destructor) finishes everything queued, then stops.
-//   Operations submitted after that fail with Unavailable.
+//   Operations submitted after that fail with Unavailable; operations past
+//   `max_queue` waiting fail with ResourceExhausted (retry in a second).
 //
 // EXAMPLE:
 //   GroupCommitWriter writer(std::move(db), {});
@@ -48,6 +49,9 @@ class GroupCommitWriter {
   struct Options {
     // Bounds one transaction, so a flood cannot hold the write lock forever.
     size_t max_batch = 512;
+    // Bounds the queue: past it, writes are refused at once with
+    // ResourceExhausted and a RetryInfo, instead of piling up in memory.
+    size_t max_queue = 16384;
     // Added before every COMMIT, to emulate a slow disk in drain tests.
     absl::Duration simulated_commit_latency = absl::ZeroDuration();
   };

@@ -121,20 +121,29 @@ absl::Status MemoryStore::RevokeSigningKey(absl::string_view key_id) {
   return absl::OkStatus();
 }
 
-absl::Status MemoryStore::RecordSignatureUse(absl::string_view signature_id,
-                                             int64_t expires_at_ms) {
-  absl::MutexLock lock(&mu_);
+absl::Status MemoryStore::InsertSignatureUseLocked(const SignatureUse& use) {
   const int64_t now = absl::ToUnixMillis(absl::Now());
   absl::erase_if(used_signatures_,
                  [now](const auto& entry) { return entry.second < now; });
-  if (!used_signatures_.emplace(signature_id, expires_at_ms).second) {
+  if (!used_signatures_.emplace(use.signature_id, use.expires_at_ms).second) {
     return absl::AlreadyExistsError("signature already used");
   }
   return absl::OkStatus();
 }
 
+void MemoryStore::RecordSignatureUse(SignatureUse use, DoneFn done) {
+  absl::Status result;
+  {
+    absl::MutexLock lock(&mu_);
+    result = closed_ ? absl::UnavailableError("the store is shutting down")
+                     : InsertSignatureUseLocked(use);
+  }
+  done(std::move(result));
+}
+
 void MemoryStore::UpdateWebhookSecret(std::string integrator_id, SealFn seal,
-                                      DoneFn done) {
+                                      DoneFn done,
+                                      std::optional<SignatureUse> signature) {
   absl::Status result;
   {
     absl::MutexLock lock(&mu_);
@@ -147,11 +156,14 @@ void MemoryStore::UpdateWebhookSecret(std::string integrator_id, SealFn seal,
       const int64_t version =
           it == webhook_secrets_.end() ? 0 : it->second.version;
       absl::StatusOr<SealedSecret> sealed = seal(version + 1);
-      if (sealed.ok()) {
+      if (!sealed.ok()) {
+        result = sealed.status();
+      } else if (signature.has_value()) {
+        result = InsertSignatureUseLocked(*signature);
+      }
+      if (result.ok()) {
         webhook_secrets_[integrator_id] = std::move(*sealed);
         ++updates_;
-      } else {
-        result = sealed.status();
       }
     }
   }

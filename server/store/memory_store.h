@@ -38,10 +38,9 @@ class MemoryStore : public Store {
   absl::StatusOr<SigningKeyRecord> FindSigningKey(
       absl::string_view key_id) override;
   absl::Status RevokeSigningKey(absl::string_view key_id) override;
-  absl::Status RecordSignatureUse(absl::string_view signature_id,
-                                  int64_t expires_at_ms) override;
-  void UpdateWebhookSecret(std::string integrator_id, SealFn seal,
-                           DoneFn done) override;
+  void RecordSignatureUse(SignatureUse use, DoneFn done) override;
+  void UpdateWebhookSecret(std::string integrator_id, SealFn seal, DoneFn done,
+                           std::optional<SignatureUse> signature) override;
   absl::StatusOr<SealedSecret> GetWebhookSecret(
       absl::string_view integrator_id) override;
   absl::StatusOr<std::vector<std::string>> SealedKeyIds() override;
@@ -49,6 +48,9 @@ class MemoryStore : public Store {
   void Close() override;
 
  private:
+  absl::Status InsertSignatureUseLocked(const SignatureUse& use)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
   absl::Mutex mu_;
   // Ordered, so listings are stable.
   std::map<std::string, Integrator> integrators_ ABSL_GUARDED_BY(mu_);

@@ -7,12 +7,21 @@ namespace integrator {
 absl::Status SqliteError(sqlite3* db, int rc, absl::string_view context) {
   const char* detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   std::string message = absl::StrCat("sqlite: ", context, ": ", detail);
+  // Extended codes (enabled on every store connection) tell a duplicate key
+  // from a broken reference; only the first means "already exists".
+  switch (rc) {
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+    case SQLITE_CONSTRAINT_UNIQUE:
+      return absl::AlreadyExistsError(message);
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+      return absl::FailedPreconditionError(message);
+    default:
+      break;
+  }
   switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       return absl::UnavailableError(message);
-    case SQLITE_CONSTRAINT:
-      return absl::AlreadyExistsError(message);
     case SQLITE_FULL:
     case SQLITE_IOERR:
     case SQLITE_CORRUPT:

@@ -378,39 +378,64 @@ absl::Status SqliteStore::RevokeSigningKey(absl::string_view key_id) {
   });
 }
 
-absl::Status SqliteStore::RecordSignatureUse(absl::string_view signature_id,
-                                             int64_t expires_at_ms) {
-  return writer_.SubmitAndWait([&](SqliteConnection& db) -> absl::Status {
-    absl::StatusOr<SqliteStatement> prune =
-        db.Prepare("DELETE FROM used_signatures WHERE expires_at_ms < ?");
-    if (!prune.ok()) return prune.status();
-    if (absl::Status s = prune->BindInt64(1, NowMs()).Run(); !s.ok()) return s;
-    absl::StatusOr<SqliteStatement> insert = db.Prepare(
-        "INSERT INTO used_signatures(signature_id, expires_at_ms) VALUES(?,?)");
-    if (!insert.ok()) return insert.status();
-    absl::Status s =
-        insert->BindText(1, signature_id).BindInt64(2, expires_at_ms).Run();
-    if (absl::IsAlreadyExists(s))
-      return absl::AlreadyExistsError("signature already used");
-    return s;
-  });
+namespace {
+
+// Prunes expired signatures, then inserts this one; AlreadyExists on replay.
+absl::Status InsertSignatureUse(SqliteConnection& db, const SignatureUse& use) {
+  absl::StatusOr<SqliteStatement> prune =
+      db.Prepare("DELETE FROM used_signatures WHERE expires_at_ms < ?");
+  if (!prune.ok()) return prune.status();
+  if (absl::Status s = prune->BindInt64(1, NowMs()).Run(); !s.ok()) return s;
+  absl::StatusOr<SqliteStatement> insert = db.Prepare(
+      "INSERT INTO used_signatures(signature_id, expires_at_ms) VALUES(?,?)");
+  if (!insert.ok()) return insert.status();
+  absl::Status s = insert->BindText(1, use.signature_id)
+                       .BindInt64(2, use.expires_at_ms)
+                       .Run();
+  if (absl::IsAlreadyExists(s)) {
+    return absl::AlreadyExistsError("signature already used");
+  }
+  return s;
+}
+
+}  // namespace
+
+void SqliteStore::RecordSignatureUse(SignatureUse use, DoneFn done) {
+  writer_.Submit(
+      [use = std::move(use)](SqliteConnection& db) {
+        return InsertSignatureUse(db, use);
+      },
+      std::move(done), GroupCommitWriter::WriteKind::kGeneral);
 }
 
 void SqliteStore::UpdateWebhookSecret(std::string integrator_id, SealFn seal,
-                                      DoneFn done) {
+                                      DoneFn done,
+                                      std::optional<SignatureUse> signature) {
+  // A signed update writes twice, so it needs its own savepoint.
+  const GroupCommitWriter::WriteKind kind =
+      signature.has_value() ? GroupCommitWriter::WriteKind::kGeneral
+                            : GroupCommitWriter::WriteKind::kAtomicUpdate;
   writer_.Submit(
-      [id = std::move(integrator_id),
-       seal = std::move(seal)](SqliteConnection& db) mutable -> absl::Status {
-        absl::StatusOr<SqliteStatement> find = db.Prepare(
-            "SELECT (SELECT version FROM webhook_secrets WHERE "
-            "integrator_id=?1)"
-            " FROM integrators WHERE id=?1");
-        if (!find.ok()) return find.status();
-        absl::StatusOr<bool> row = find->BindText(1, id).Step();
-        if (!row.ok()) return row.status();
-        if (!*row) return absl::NotFoundError("integrator not found");
-        const int64_t version =
-            find->ColumnIsNull(0) ? 0 : find->ColumnInt64(0);
+      [id = std::move(integrator_id), seal = std::move(seal),
+       signature =
+           std::move(signature)](SqliteConnection& db) mutable -> absl::Status {
+        int64_t version = 0;
+        {
+          absl::StatusOr<SqliteStatement> find = db.Prepare(
+              "SELECT (SELECT version FROM webhook_secrets WHERE "
+              "integrator_id=?1)"
+              " FROM integrators WHERE id=?1");
+          if (!find.ok()) return find.status();
+          absl::StatusOr<bool> row = find->BindText(1, id).Step();
+          if (!row.ok()) return row.status();
+          if (!*row) return absl::NotFoundError("integrator not found");
+          version = find->ColumnIsNull(0) ? 0 : find->ColumnInt64(0);
+        }
+        if (signature.has_value()) {
+          if (absl::Status s = InsertSignatureUse(db, *signature); !s.ok()) {
+            return s;
+          }
+        }
         absl::StatusOr<SealedSecret> sealed = seal(version + 1);
         if (!sealed.ok()) return sealed.status();
         absl::StatusOr<SqliteStatement> upsert = db.Prepare(
@@ -430,7 +455,7 @@ void SqliteStore::UpdateWebhookSecret(std::string integrator_id, SealFn seal,
             .BindInt64(6, NowMs())
             .Run();
       },
-      std::move(done), GroupCommitWriter::WriteKind::kAtomicUpdate);
+      std::move(done), kind);
 }
 
 absl::StatusOr<SealedSecret> SqliteStore::GetWebhookSecret(

@@ -61,11 +61,13 @@ TEST_F(SqliteStoreTest, AcknowledgedWritesSurviveReopen) {
     ASSERT_TRUE(store.ok());
     ASSERT_TRUE((*store)->CreateIntegrator({"itg_a", "A", 1}).ok());
     absl::BlockingCounter done(1);
-    (*store)->UpdateWebhookSecret("itg_a", FakeSeal("sealed-bytes"),
-                                  [&](absl::Status s) {
-                                    EXPECT_TRUE(s.ok());
-                                    done.DecrementCount();
-                                  });
+    (*store)->UpdateWebhookSecret(
+        "itg_a", FakeSeal("sealed-bytes"),
+        [&](absl::Status s) {
+          EXPECT_TRUE(s.ok());
+          done.DecrementCount();
+        },
+        std::nullopt);
     done.Wait();
   }
   auto reopened = SqliteStore::Open(path_, {});
@@ -92,11 +94,13 @@ TEST_F(SqliteStoreTest, ConcurrentWritersShareCommits) {
   for (int i = 0; i < kWriters; ++i) {
     threads.emplace_back([&, i] {
       for (int round = 0; round < 4; ++round) {
-        (*store)->UpdateWebhookSecret("itg_" + std::to_string(i), FakeSeal("c"),
-                                      [&](absl::Status s) {
-                                        EXPECT_TRUE(s.ok());
-                                        done.DecrementCount();
-                                      });
+        (*store)->UpdateWebhookSecret(
+            "itg_" + std::to_string(i), FakeSeal("c"),
+            [&](absl::Status s) {
+              EXPECT_TRUE(s.ok());
+              done.DecrementCount();
+            },
+            std::nullopt);
       }
     });
   }

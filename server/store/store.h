@@ -65,6 +65,20 @@ struct SigningKeyRecord {
   std::optional<int64_t> revoked_at_ms;
 };
 
+// The row identity bound into an API secret's AAD: the signing key's own id
+// as well as its integrator's, so two keys cannot swap sealed secrets.
+inline std::string ApiSecretRowId(absl::string_view integrator_id,
+                                  absl::string_view signing_key_id) {
+  return std::string(integrator_id) + "/" + std::string(signing_key_id);
+}
+
+// A request signature to remember until it could no longer pass the
+// timestamp window, so that a replay is refused across restarts.
+struct SignatureUse {
+  std::string signature_id;  // "<int_ key id>:<hex signature>"
+  int64_t expires_at_ms = 0;
+};
+
 struct StoreStats {
   std::string backend;
   std::string journal_mode;
@@ -104,16 +118,18 @@ class Store {
       absl::string_view key_id) = 0;
   virtual absl::Status RevokeSigningKey(absl::string_view key_id) = 0;
 
-  // Remembers a used request signature until `expires_at_ms`, durably, so a
-  // replay is refused across restarts and replicas. AlreadyExists when it
-  // was used before. Blocks until durable.
-  virtual absl::Status RecordSignatureUse(absl::string_view signature_id,
-                                          int64_t expires_at_ms) = 0;
+  // Remembers a used request signature, durably. `done` gets AlreadyExists
+  // when it was used before (a replay), OK once it is on disk.
+  virtual void RecordSignatureUse(SignatureUse use, DoneFn done) = 0;
 
   // Replaces the integrator's webhook secret. `done` gets NotFound when the
-  // integrator does not exist, and OK only once the new row is durable.
+  // integrator does not exist, and OK only once the new row is durable. With
+  // `signature`, the signature is recorded in the same transaction: a replay
+  // gets AlreadyExists and changes nothing, and a signature is spent only by
+  // an update that commits.
   virtual void UpdateWebhookSecret(std::string integrator_id, SealFn seal,
-                                   DoneFn done) = 0;
+                                   DoneFn done,
+                                   std::optional<SignatureUse> signature) = 0;
   virtual absl::StatusOr<SealedSecret> GetWebhookSecret(
       absl::string_view integrator_id) = 0;
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "server/store/memory_store.h"
 #include "server/store/sqlite_store.h"
@@ -34,7 +35,8 @@ class StoreContractTest : public ::testing::TestWithParam<StoreFactory> {
     std::filesystem::remove_all(dir_);
   }
 
-  absl::Status Update(const std::string& id, const std::string& ciphertext) {
+  absl::Status Update(const std::string& id, const std::string& ciphertext,
+                      std::optional<SignatureUse> signature = std::nullopt) {
     absl::Notification done;
     absl::Status result;
     store_->UpdateWebhookSecret(
@@ -45,7 +47,8 @@ class StoreContractTest : public ::testing::TestWithParam<StoreFactory> {
         [&](absl::Status s) {
           result = s;
           done.Notify();
-        });
+        },
+        std::move(signature));
     done.WaitForNotification();
     return result;
   }
@@ -106,6 +109,29 @@ TEST_P(StoreContractTest, WebhookSecretVersionsIncreaseAndUnknownIsNotFound) {
   ASSERT_TRUE(ids.ok());
   EXPECT_EQ(*ids, std::vector<std::string>{"kid"});
   EXPECT_EQ(store_->Stats().updates, 2u);
+}
+
+TEST_P(StoreContractTest, ASignedUpdateSpendsItsSignatureOnce) {
+  const SignatureUse use{"int_1:abcd",
+                         absl::ToUnixMillis(absl::Now()) + 60'000};
+  ASSERT_TRUE(Update("itg_a", "c1", use).ok());
+  EXPECT_TRUE(absl::IsAlreadyExists(Update("itg_a", "c2", use)));
+  // The replay changed nothing.
+  EXPECT_EQ(store_->GetWebhookSecret("itg_a")->ciphertext, "c1");
+  EXPECT_EQ(store_->GetWebhookSecret("itg_a")->version, 1);
+  absl::Notification done;
+  absl::Status spent;
+  store_->RecordSignatureUse(use, [&](absl::Status s) {
+    spent = s;
+    done.Notify();
+  });
+  done.WaitForNotification();
+  EXPECT_TRUE(absl::IsAlreadyExists(spent));
+  // A failed update does not spend its signature.
+  const SignatureUse other{"int_1:ef01",
+                           absl::ToUnixMillis(absl::Now()) + 60'000};
+  EXPECT_TRUE(absl::IsNotFound(Update("itg_missing", "c", other)));
+  EXPECT_TRUE(Update("itg_a", "c3", other).ok());
 }
 
 TEST_P(StoreContractTest, WritesAfterCloseAreUnavailable) {

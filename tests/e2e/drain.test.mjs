@@ -33,7 +33,7 @@ test('SIGTERM drains 64 in-flight calls, all OK, exit 0', async () => {
   }
   await new Promise((r) => setTimeout(r, 150));
   const inFlightAtSignal = 64;
-  server.proc.kill('SIGTERM');
+  server.signal('SIGTERM');
   const results = await Promise.all(calls);
   const codes = results.map((r) => r.code);
   assert.equal(codes.filter((c) => c === grpc.status.CANCELLED).length, 0, `codes: ${codes}`);

@@ -17,7 +17,8 @@ export function curl(url, { method = 'PUT', headers = {}, body, bodyFile, extra 
   if (bodyFile !== undefined) args.push('--data-binary', `@${bodyFile}`);
   args.push(...extra, url);
   return new Promise((resolve) => {
-    const child = execFile('curl', args, { encoding: 'latin1', maxBuffer: 1 << 20 }, (err, stdout) => {
+    const child = execFile('curl', args, { encoding: 'latin1', maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+      if (err) console.error(`# curl ${method} ${url} failed (${err.code}): ${stderr}`);
       let rawHeaders = '';
       let rawBody = Buffer.alloc(0);
       try { rawHeaders = readFileSync(headerFile, 'latin1'); } catch { /* none */ }

@@ -40,12 +40,18 @@ export function startServer(data, extraArgs = []) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
-  const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  let stopping = false;
+  const exited = new Promise((resolve) => proc.on('exit', (code, signal) => {
+    // A server that dies on its own is a finding: show why, whatever the test.
+    if (!stopping) console.error(`# integrator-server exited unexpectedly (${code ?? signal}):\n${log}`);
+    resolve({ code, signal });
+  }));
   const ready = new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 20000);
     proc.stderr.on('data', (chunk) => {
       log += chunk.toString();
-      const match = /listening grpc_port=(\d+)(?: http_port=(\d+))?/.exec(log);
+      // Only a whole line counts: the port numbers may arrive in pieces.
+      const match = /listening grpc_port=(\d+)(?: http_port=(\d+))? .*\n/.exec(log);
       if (match) {
         clearTimeout(timer);
         resolve({ port: Number(match[1]), httpPort: Number(match[2] ?? 0) });
@@ -64,7 +70,13 @@ export function startServer(data, extraArgs = []) {
     baseUrl: `http://127.0.0.1:${httpPort}`,
     exited,
     log: () => log,
+    // Sends a signal the test expects the server to exit on.
+    signal(name) {
+      stopping = true;
+      proc.kill(name);
+    },
     async stop(signal = 'SIGTERM') {
+      stopping = true;
       if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
       return exited;
     },
@@ -82,7 +94,7 @@ export function startGateway(upstream, extraArgs = []) {
     const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${log}`)), 20000);
     proc.stderr.on('data', (chunk) => {
       log += chunk.toString();
-      const match = /listening http_port=(\d+)/.exec(log);
+      const match = /listening http_port=(\d+) .*\n/.exec(log);
       if (match) {
         clearTimeout(timer);
         resolve({
@@ -185,6 +197,7 @@ export function errorDetails(err) {
   const out = { message: status.message };
   for (const any of status.details) {
     const typeName = any.type_url.split('/').pop();
+    if (!typeName.startsWith('google.rpc.')) continue;
     const type = root.lookupType(typeName);
     out[typeName.split('.').pop()] = type.toObject(type.decode(any.value), { defaults: true });
   }
