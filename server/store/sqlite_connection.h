@@ -22,6 +22,11 @@
 
 namespace integrator {
 
+// Opens an existing or new database file for reading and writing, with the
+// settings every store connection shares: extended result codes, a busy
+// timeout of five seconds, foreign keys, synchronous=FULL, secure_delete.
+absl::StatusOr<SqliteDb> OpenSqliteConnection(const std::string& path);
+
 class SqliteConnection {
  public:
   explicit SqliteConnection(SqliteDb db) : db_(std::move(db)) {}

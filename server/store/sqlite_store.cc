@@ -16,11 +16,6 @@
 namespace integrator {
 namespace {
 
-constexpr int kBusyTimeoutMs = 5000;
-// Read connections kept open between calls; more are opened under load and
-// closed when the pool is full.
-constexpr size_t kMaxIdleReaders = 8;
-
 constexpr absl::string_view kApiKeyColumns =
     "key_id, key_hash, display_prefix, integrator_id, service_name, scopes, "
     "created_at_ms, revoked_at_ms";
@@ -54,40 +49,6 @@ absl::Status CreateFileOwnerOnly(const std::string& path) {
   return absl::OkStatus();
 }
 
-// Each connection is used by one thread at a time, so SQLite's own mutexes
-// and its global memory statistics (another lock) are pure overhead. This
-// must run before SQLite initialises; it is a no-op if something else in
-// the process already used SQLite.
-void ConfigureSqliteOnce() {
-  static const bool configured = [] {
-    sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
-    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-    return true;
-  }();
-  (void)configured;
-}
-
-absl::StatusOr<SqliteDb> OpenConnection(const std::string& path) {
-  ConfigureSqliteOnce();
-  sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(
-      path.c_str(), &raw,
-      SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW,
-      nullptr);
-  SqliteDb db(raw);
-  if (rc != SQLITE_OK) return SqliteError(db.get(), rc, "open");
-  sqlite3_extended_result_codes(db.get(), 1);
-  sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
-  if (absl::Status s = SqliteExec(db.get(),
-                                  "PRAGMA foreign_keys=ON;"
-                                  "PRAGMA synchronous=FULL;"
-                                  "PRAGMA secure_delete=ON;");
-      !s.ok()) {
-    return s;
-  }
-  return db;
-}
-
 std::string SynchronousName(absl::string_view level) {
   if (level == "0") return "off";
   if (level == "1") return "normal";
@@ -111,45 +72,11 @@ ApiKeyRecord ReadApiKey(const SqliteStatement& row) {
 
 }  // namespace
 
-class SqliteStore::ReaderLease {
- public:
-  static absl::StatusOr<ReaderLease> Borrow(SqliteStore* store) {
-    {
-      absl::MutexLock lock(&store->readers_mu_);
-      if (!store->idle_readers_.empty()) {
-        std::unique_ptr<SqliteConnection> conn =
-            std::move(store->idle_readers_.back());
-        store->idle_readers_.pop_back();
-        return ReaderLease(store, std::move(conn));
-      }
-    }
-    absl::StatusOr<SqliteDb> db = store->OpenReader();
-    if (!db.ok()) return db.status();
-    return ReaderLease(store,
-                       std::make_unique<SqliteConnection>(std::move(*db)));
-  }
-  ReaderLease(ReaderLease&&) = default;
-  ~ReaderLease() {
-    if (!conn_) return;
-    absl::MutexLock lock(&store_->readers_mu_);
-    if (store_->idle_readers_.size() < kMaxIdleReaders) {
-      store_->idle_readers_.push_back(std::move(conn_));
-    }
-  }
-  SqliteConnection& conn() const { return *conn_; }
-
- private:
-  ReaderLease(SqliteStore* store, std::unique_ptr<SqliteConnection> conn)
-      : store_(store), conn_(std::move(conn)) {}
-  SqliteStore* store_;
-  std::unique_ptr<SqliteConnection> conn_;
-};
-
 absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
     absl::string_view path, const Options& options) {
   const std::string p(path);
   if (absl::Status s = CreateFileOwnerOnly(p); !s.ok()) return s;
-  absl::StatusOr<SqliteDb> db = OpenConnection(p);
+  absl::StatusOr<SqliteDb> db = OpenSqliteConnection(p);
   if (!db.ok()) return db.status();
   absl::StatusOr<std::string> journal_mode =
       SqliteQueryText(db->get(), "PRAGMA journal_mode=WAL");
@@ -170,7 +97,7 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
 SqliteStore::SqliteStore(OpenedTag, std::string path, std::string journal_mode,
                          std::string synchronous, SqliteDb writer_db,
                          const Options& options)
-    : path_(std::move(path)),
+    : readers_(path),
       journal_mode_(std::move(journal_mode)),
       synchronous_(std::move(synchronous)),
       writer_(
@@ -181,20 +108,6 @@ SqliteStore::SqliteStore(OpenedTag, std::string path, std::string journal_mode,
 SqliteStore::~SqliteStore() { Close(); }
 
 void SqliteStore::Close() { writer_.Close(); }
-
-absl::StatusOr<SqliteDb> SqliteStore::OpenReader() {
-  absl::StatusOr<SqliteDb> db = OpenConnection(path_);
-  if (!db.ok()) return db.status();
-  // Every commit invalidates a reader's page cache; with the file mapped,
-  // refilling it is a memory read instead of a pread per page.
-  if (absl::Status s = SqliteExec(db->get(),
-                                  "PRAGMA query_only=ON;"
-                                  "PRAGMA mmap_size=67108864;");
-      !s.ok()) {
-    return s;
-  }
-  return db;
-}
 
 absl::Status SqliteStore::CreateIntegrator(const Integrator& integrator) {
   return writer_.SubmitAndWait([&](SqliteConnection& db) -> absl::Status {
@@ -209,7 +122,7 @@ absl::Status SqliteStore::CreateIntegrator(const Integrator& integrator) {
 }
 
 absl::StatusOr<Integrator> SqliteStore::FindIntegrator(absl::string_view id) {
-  absl::StatusOr<ReaderLease> reader = ReaderLease::Borrow(this);
+  absl::StatusOr<SqliteReaderPool::Lease> reader = readers_.Borrow();
   if (!reader.ok()) return reader.status();
   absl::StatusOr<SqliteStatement> stmt = reader->conn().Prepare(
       "SELECT id, name, created_at_ms FROM integrators WHERE id=?");
@@ -222,7 +135,7 @@ absl::StatusOr<Integrator> SqliteStore::FindIntegrator(absl::string_view id) {
 }
 
 absl::StatusOr<std::vector<Integrator>> SqliteStore::ListIntegrators() {
-  absl::StatusOr<ReaderLease> reader = ReaderLease::Borrow(this);
+  absl::StatusOr<SqliteReaderPool::Lease> reader = readers_.Borrow();
   if (!reader.ok()) return reader.status();
   absl::StatusOr<SqliteStatement> stmt = reader->conn().Prepare(
       "SELECT id, name, created_at_ms FROM integrators ORDER BY created_at_ms, "
@@ -260,7 +173,7 @@ absl::Status SqliteStore::CreateApiKey(const ApiKeyRecord& key) {
 
 absl::StatusOr<ApiKeyRecord> SqliteStore::FindApiKeyByHash(
     absl::string_view key_hash) {
-  absl::StatusOr<ReaderLease> reader = ReaderLease::Borrow(this);
+  absl::StatusOr<SqliteReaderPool::Lease> reader = readers_.Borrow();
   if (!reader.ok()) return reader.status();
   absl::StatusOr<SqliteStatement> stmt = reader->conn().Prepare(absl::StrCat(
       "SELECT ", kApiKeyColumns, " FROM api_keys WHERE key_hash=?"));
@@ -340,7 +253,7 @@ absl::Status SqliteStore::CreateSigningKey(const SigningKeyRecord& key,
 
 absl::StatusOr<SigningKeyRecord> SqliteStore::FindSigningKey(
     absl::string_view key_id) {
-  absl::StatusOr<ReaderLease> reader = ReaderLease::Borrow(this);
+  absl::StatusOr<SqliteReaderPool::Lease> reader = readers_.Borrow();
   if (!reader.ok()) return reader.status();
   absl::StatusOr<SqliteStatement> stmt = reader->conn().Prepare(
       "SELECT key_id, integrator_id, scopes, version, sealing_key_id, nonce,"
@@ -460,7 +373,7 @@ void SqliteStore::UpdateWebhookSecret(std::string integrator_id, SealFn seal,
 
 absl::StatusOr<SealedSecret> SqliteStore::GetWebhookSecret(
     absl::string_view integrator_id) {
-  absl::StatusOr<ReaderLease> reader = ReaderLease::Borrow(this);
+  absl::StatusOr<SqliteReaderPool::Lease> reader = readers_.Borrow();
   if (!reader.ok()) return reader.status();
   absl::StatusOr<SqliteStatement> stmt = reader->conn().Prepare(
       "SELECT version, key_id, nonce, ciphertext FROM webhook_secrets"
@@ -474,7 +387,7 @@ absl::StatusOr<SealedSecret> SqliteStore::GetWebhookSecret(
 }
 
 absl::StatusOr<std::vector<std::string>> SqliteStore::SealedKeyIds() {
-  absl::StatusOr<ReaderLease> reader = ReaderLease::Borrow(this);
+  absl::StatusOr<SqliteReaderPool::Lease> reader = readers_.Borrow();
   if (!reader.ok()) return reader.status();
   absl::StatusOr<SqliteStatement> stmt = reader->conn().Prepare(
       "SELECT key_id FROM webhook_secrets UNION"

@@ -23,6 +23,7 @@
 #include "absl/time/time.h"
 #include "server/store/group_commit_writer.h"
 #include "server/store/sqlite_connection.h"
+#include "server/store/sqlite_reader_pool.h"
 #include "server/store/sqlite_statement.h"
 #include "server/store/store.h"
 
@@ -72,18 +73,10 @@ class SqliteStore : public Store {
   void Close() override;
 
  private:
-  // A read connection borrowed from the pool for one call.
-  class ReaderLease;
-
-  absl::StatusOr<SqliteDb> OpenReader();
-
-  const std::string path_;
+  SqliteReaderPool readers_;
   const std::string journal_mode_;
   const std::string synchronous_;
   GroupCommitWriter writer_;
-  absl::Mutex readers_mu_;
-  std::vector<std::unique_ptr<SqliteConnection>> idle_readers_
-      ABSL_GUARDED_BY(readers_mu_);
 };
 
 }  // namespace integrator
