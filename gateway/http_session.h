@@ -1,0 +1,45 @@
+// One HTTP/1.1 connection of the gateway's server: reading requests within
+// the limits, answering them in order, and closing it properly. Internal to
+// the HTTP server (see http_server.h for the contract both implement).
+//
+// Contract: a session lives while its connection does; it registers a closer
+// in the shared state so a drain can end it when idle, and it counts itself
+// in `open_sessions` (the acceptor has already incremented the count when
+// it admits the connection; the session decrements it when it ends). All
+// its work runs on the connection's strand.
+//
+// EXAMPLE:
+//   StartHttpSession(std::move(socket), state);  // state->open_sessions++
+//   first
+#ifndef GATEWAY_HTTP_SESSION_H_
+#define GATEWAY_HTTP_SESSION_H_
+
+#include <boost/asio/ip/tcp.hpp>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+
+#include "absl/synchronization/mutex.h"
+#include "gateway/http_server.h"
+
+namespace gateway {
+
+// State the acceptor and all sessions share.
+struct HttpServerState {
+  HttpServerOptions options;
+  HttpHandlers handlers;
+  absl::Mutex mu;
+  int open_sessions ABSL_GUARDED_BY(mu) = 0;
+  bool draining ABSL_GUARDED_BY(mu) = false;
+  // How to close each open session during a drain, by session id.
+  std::map<uint64_t, std::function<void()>> closers ABSL_GUARDED_BY(mu);
+  uint64_t next_session_id ABSL_GUARDED_BY(mu) = 0;
+};
+
+void StartHttpSession(boost::asio::ip::tcp::socket socket,
+                      std::shared_ptr<HttpServerState> state);
+
+}  // namespace gateway
+
+#endif  // GATEWAY_HTTP_SESSION_H_
