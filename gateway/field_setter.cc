@@ -3,6 +3,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "gateway/gateway_error.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/reflection.h"
@@ -20,18 +21,6 @@ const FieldDescriptor* FindField(const Descriptor* type,
   return FindFieldByAnyName(*type, name);
 }
 
-std::string JsonPath(const Descriptor* type,
-                     const std::vector<std::string>& path) {
-  std::vector<std::string> names;
-  for (const std::string& part : path) {
-    const FieldDescriptor* field =
-        type != nullptr ? FindField(type, part) : nullptr;
-    names.push_back(field != nullptr ? field->json_name() : part);
-    type = field != nullptr ? field->message_type() : nullptr;
-  }
-  return absl::StrJoin(names, ".");
-}
-
 absl::Status WrongType(const std::string& json_path,
                        absl::string_view expected) {
   return GatewayFieldError(json_path,
@@ -39,6 +28,22 @@ absl::Status WrongType(const std::string& json_path,
 }
 
 }  // namespace
+
+std::string JsonFieldPath(const Descriptor* type,
+                          const std::vector<std::string>& path) {
+  std::vector<std::string> names;
+  for (const std::string& part : path) {
+    const FieldDescriptor* field =
+        type != nullptr ? FindFieldByAnyName(*type, part) : nullptr;
+    names.push_back(field != nullptr ? field->json_name() : part);
+    type = field != nullptr ? field->message_type() : nullptr;
+  }
+  return absl::StrJoin(names, ".");
+}
+
+std::string JsonFieldPath(const Descriptor* type, absl::string_view path) {
+  return JsonFieldPath(type, absl::StrSplit(path, '.'));
+}
 
 const FieldDescriptor* FindFieldByAnyName(const Descriptor& type,
                                           absl::string_view name) {
@@ -72,7 +77,7 @@ absl::Status SetFieldFromText(Message* message,
                               const std::vector<std::string>& path,
                               absl::string_view text,
                               std::set<const FieldDescriptor*>* seen) {
-  const std::string json_path = JsonPath(message->GetDescriptor(), path);
+  const std::string json_path = JsonFieldPath(message->GetDescriptor(), path);
   const FieldDescriptor* leaf = FindFieldPath(message->GetDescriptor(), path);
   if (leaf == nullptr || leaf->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
     return GatewayFieldError(json_path,

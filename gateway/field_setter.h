@@ -30,6 +30,14 @@ namespace gateway {
 const google::protobuf::FieldDescriptor* FindFieldByAnyName(
     const google::protobuf::Descriptor& type, absl::string_view name);
 
+// Translates a field path given by proto or JSON names ("limits.max_count")
+// to JSON names ("limits.maxCount"); unknown parts are kept as they are.
+// `type` may be null (then nothing is translated).
+std::string JsonFieldPath(const google::protobuf::Descriptor* type,
+                          const std::vector<std::string>& path);
+std::string JsonFieldPath(const google::protobuf::Descriptor* type,
+                          absl::string_view path);
+
 // Resolves `path` in `type` (by name or JSON name); null if it does not exist.
 const google::protobuf::FieldDescriptor* FindFieldPath(
     const google::protobuf::Descriptor* type,

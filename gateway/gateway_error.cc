@@ -2,7 +2,9 @@
 
 #include <string>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "proto/rpc/status_details.h"
 
 namespace gateway {
@@ -48,6 +50,21 @@ absl::Status GatewayFieldError(absl::string_view field,
                                absl::string_view detail) {
   return integrator::rpc::WithFieldViolation(
       GatewayError(400, "INVALID_BODY", detail), field, detail);
+}
+
+absl::Status GatewayUnknownFieldError(absl::string_view path,
+                                      absl::string_view where) {
+  bool nameable = !path.empty() && path.size() <= 128;
+  for (char c : path) {
+    nameable =
+        nameable && (absl::ascii_isalnum(static_cast<unsigned char>(c)) ||
+                     c == '_' || c == '.');
+  }
+  if (!nameable) {
+    return GatewayError(400, "UNKNOWN_FIELD",
+                        absl::StrCat("the ", where, " has an unknown field"));
+  }
+  return GatewayFieldError(path, absl::StrCat("unknown field \"", path, "\""));
 }
 
 std::optional<int> HttpStatusOverride(const absl::Status& status) {

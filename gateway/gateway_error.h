@@ -32,6 +32,13 @@ absl::Status GatewayError(int http_status, absl::string_view reason,
 absl::Status GatewayFieldError(absl::string_view field,
                                absl::string_view detail);
 
+// A 400 for a field the request message does not have. The field path is
+// named only when it is plainly an identifier path ([A-Za-z0-9_.], at most
+// 128 bytes); anything else is input that must not be echoed, and the text
+// says only that `where` ("request body", "query", ...) has an unknown field.
+absl::Status GatewayUnknownFieldError(absl::string_view path,
+                                      absl::string_view where);
+
 std::optional<int> HttpStatusOverride(const absl::Status& status);
 
 }  // namespace gateway

@@ -16,15 +16,6 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Struct;
 using google::protobuf::Value;
 
-bool IsPlainName(absl::string_view name) {
-  if (name.empty() || name.size() > 64) return false;
-  for (char c : name) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_')
-      return false;
-  }
-  return true;
-}
-
 std::string Join(absl::string_view prefix, absl::string_view name) {
   return prefix.empty() ? std::string(name) : absl::StrCat(prefix, ".", name);
 }
@@ -105,13 +96,7 @@ absl::Status CheckObject(const Struct& object, const Descriptor& type,
   for (const auto& [key, value] : object.fields()) {
     const FieldDescriptor* field = FindFieldByAnyName(type, key);
     if (field == nullptr) {
-      if (!IsPlainName(key)) {
-        return GatewayError(400, "UNKNOWN_FIELD",
-                            "the request body has an unknown field");
-      }
-      const std::string path = Join(prefix, key);
-      return GatewayFieldError(path,
-                               absl::StrCat("unknown field \"", path, "\""));
+      return GatewayUnknownFieldError(Join(prefix, key), "request body");
     }
     if (absl::Status s =
             CheckField(value, *field, Join(prefix, field->json_name()), depth);

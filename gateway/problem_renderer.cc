@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "gateway/field_setter.h"
 #include "gateway/gateway_error.h"
 #include "gateway/http_status_map.h"
 #include "google/protobuf/struct.pb.h"
@@ -143,18 +144,6 @@ std::string KebabReason(absl::string_view reason) {
     }
   }
   return out;
-}
-
-std::string JsonFieldPath(const google::protobuf::Descriptor* type,
-                          absl::string_view proto_path) {
-  std::vector<std::string> out;
-  for (absl::string_view part : absl::StrSplit(proto_path, '.')) {
-    const google::protobuf::FieldDescriptor* field =
-        type != nullptr ? type->FindFieldByName(std::string(part)) : nullptr;
-    out.push_back(field != nullptr ? field->json_name() : std::string(part));
-    type = field != nullptr ? field->message_type() : nullptr;
-  }
-  return absl::StrJoin(out, ".");
 }
 
 HttpResponse RenderProblem(const absl::Status& status,

@@ -46,10 +46,6 @@ HttpResponse RenderProblem(const absl::Status& status,
 // "INVALID_TOKEN" -> "invalid-token"; empty if `reason` is not UPPER_SNAKE.
 std::string KebabReason(absl::string_view reason);
 
-// Translates a proto field path ("a.b_c") to JSON names ("a.bC").
-std::string JsonFieldPath(const google::protobuf::Descriptor* type,
-                          absl::string_view proto_path);
-
 }  // namespace gateway
 
 #endif  // GATEWAY_PROBLEM_RENDERER_H_

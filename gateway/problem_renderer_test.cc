@@ -3,6 +3,7 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "gateway/field_setter.h"
 #include "gateway/gateway_error.h"
 #include "gateway/http_status_map.h"
 #include "gateway_test.pb.h"

@@ -79,28 +79,6 @@ ParseUrlEncoded(absl::string_view text, size_t max_pairs,
   return out;
 }
 
-// A field name may be echoed only when it is plainly an identifier.
-std::string Nameable(absl::string_view name) {
-  if (name.empty() || name.size() > 64) return "";
-  for (char c : name) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' &&
-        c != '.') {
-      return "";
-    }
-  }
-  return std::string(name);
-}
-
-absl::Status UnknownField(absl::string_view name, absl::string_view where) {
-  const std::string shown = Nameable(name);
-  if (shown.empty()) {
-    return GatewayError(400, "UNKNOWN_FIELD",
-                        absl::StrCat("the ", where, " has an unknown field"));
-  }
-  return GatewayFieldError(shown,
-                           absl::StrCat("unknown field \"", shown, "\""));
-}
-
 absl::Status SetPairs(
     Message* message,
     const std::vector<std::pair<std::string, std::string>>& pairs,
@@ -111,7 +89,7 @@ absl::Status SetPairs(
     const FieldDescriptor* field =
         FindFieldPath(message->GetDescriptor(), path);
     if (field == nullptr || forbidden.count(field) > 0)
-      return UnknownField(key, where);
+      return GatewayUnknownFieldError(key, where);
     if (absl::Status s = SetFieldFromText(message, path, value, seen);
         !s.ok()) {
       return s;

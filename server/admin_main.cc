@@ -156,15 +156,9 @@ int CreateKey(Store& store) {
   if (signing) return CreateSigningKey(store, integrator_id, scopes);
   absl::StatusOr<auth::NewApiKey> key = auth::MintApiKey();
   if (!key.ok()) return Fail(key.status().message());
-  ApiKeyRecord record;
-  record.key_id = key->key_id;
-  record.key_hash = key->key_hash;
-  record.display_prefix = key->display_prefix;
-  record.integrator_id = integrator_id;
-  record.service_name = service_name;
-  record.scopes = scopes;
-  record.created_at_ms = absl::ToUnixMillis(absl::Now());
-  if (absl::Status s = store.CreateApiKey(record); !s.ok()) {
+  if (absl::Status s = store.CreateApiKey(
+          auth::ApiKeyRecordFor(*key, integrator_id, service_name, scopes));
+      !s.ok()) {
     return Fail(s.message());
   }
   std::cerr << "integrator-admin: created " << key->key_id << " ("

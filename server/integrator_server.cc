@@ -57,14 +57,12 @@ absl::Status Bootstrap(Store& store, const std::string& key_file) {
       absl::StrCat("itg_", absl::BytesToHexString(*id_bytes)), "bootstrap",
       now};
   if (absl::Status s = store.CreateIntegrator(integrator); !s.ok()) return s;
-  ApiKeyRecord record;
-  record.key_id = key->key_id;
-  record.key_hash = key->key_hash;
-  record.display_prefix = key->display_prefix;
-  record.integrator_id = integrator.id;
-  record.scopes = {std::string(auth::kScopeWriteWebhookSecret)};
-  record.created_at_ms = now;
-  if (absl::Status s = store.CreateApiKey(record); !s.ok()) return s;
+  if (absl::Status s = store.CreateApiKey(
+          auth::ApiKeyRecordFor(*key, integrator.id, "",
+                                {std::string(auth::kScopeWriteWebhookSecret)}));
+      !s.ok()) {
+    return s;
+  }
   const int fd =
       open(key_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) {

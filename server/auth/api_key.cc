@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
 #include "server/crypto/digest.h"
 #include "server/crypto/random.h"
 
@@ -28,6 +29,20 @@ absl::StatusOr<NewApiKey> MintApiKey() {
   out.key_hash = HashApiKey(out.key);
   out.display_prefix = out.key.substr(0, kApiKeyDisplayPrefixLength);
   return out;
+}
+
+ApiKeyRecord ApiKeyRecordFor(const NewApiKey& key, std::string integrator_id,
+                             std::string service_name,
+                             std::vector<std::string> scopes) {
+  ApiKeyRecord record;
+  record.key_id = key.key_id;
+  record.key_hash = key.key_hash;
+  record.display_prefix = key.display_prefix;
+  record.integrator_id = std::move(integrator_id);
+  record.service_name = std::move(service_name);
+  record.scopes = std::move(scopes);
+  record.created_at_ms = absl::ToUnixMillis(absl::Now());
+  return record;
 }
 
 std::string HashApiKey(absl::string_view key) { return crypto::Sha256Hex(key); }

@@ -16,9 +16,11 @@
 #define INTEGRATOR_SERVER_AUTH_API_KEY_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "server/store/store.h"
 
 namespace integrator::auth {
 
@@ -34,6 +36,12 @@ struct NewApiKey {
 };
 
 absl::StatusOr<NewApiKey> MintApiKey();
+
+// What the store keeps of a new key: never the key itself. Exactly one of
+// `integrator_id` and `service_name` is non-empty.
+ApiKeyRecord ApiKeyRecordFor(const NewApiKey& key, std::string integrator_id,
+                             std::string service_name,
+                             std::vector<std::string> scopes);
 
 std::string HashApiKey(absl::string_view key);
 
