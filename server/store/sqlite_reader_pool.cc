@@ -13,11 +13,13 @@ absl::StatusOr<SqliteReaderPool::Lease> SqliteReaderPool::Borrow() {
   }
   absl::StatusOr<SqliteDb> db = OpenSqliteConnection(path_);
   if (!db.ok()) return db.status();
-  // Every commit invalidates a reader's page cache; with the file mapped,
-  // refilling it is a memory read instead of a pread per page.
+  // No memory map: after every commit by the writer, SQLite unmaps a
+  // reader's whole mapping on its next read, and the munmap costs a TLB
+  // shootdown across cores. Measured at 64 callers: 5 us of CPU per call
+  // more than a few preads from the page cache.
   if (absl::Status s = SqliteExec(db->get(),
                                   "PRAGMA query_only=ON;"
-                                  "PRAGMA mmap_size=67108864;");
+                                  "PRAGMA mmap_size=0;");
       !s.ok()) {
     return s;
   }

@@ -3,8 +3,8 @@
 //
 // Contract: Borrow() hands out a connection for one call; the Lease returns
 // it when it goes (up to kMaxIdleReaders are kept, more are opened under
-// load and closed afterwards). Connections are query_only and memory-map the
-// file. Thread-safe; the pool must outlive its leases.
+// load and closed afterwards). Connections are query_only and read with
+// pread, not a memory map. Thread-safe; the pool must outlive its leases.
 //
 // EXAMPLE:
 //   SqliteReaderPool readers("data/integrator.db");
