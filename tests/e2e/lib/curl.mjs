@@ -4,8 +4,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-// Runs curl; resolves {status, headers, body, json, exit}. Headers are
-// lower-cased; with several header blocks (100 Continue), the last one wins.
+// Runs curl; resolves {status, headers, repeatedHeaders, body, json, exit}.
+// Headers are lower-cased; with several header blocks (100 Continue), the
+// last one wins. repeatedHeaders names those the last block carries twice.
 export function curl(url, { method = 'PUT', headers = {}, body, bodyFile, extra = [], timeoutS = 20 } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'curl-'));
   const headerFile = path.join(dir, 'headers');
@@ -27,14 +28,18 @@ export function curl(url, { method = 'PUT', headers = {}, body, bodyFile, extra 
       const blocks = rawHeaders.split(/\r\n\r\n/).filter((b) => b.startsWith('HTTP/'));
       const last = blocks[blocks.length - 1] ?? '';
       const parsed = {};
+      const repeatedHeaders = [];
       for (const line of last.split('\r\n').slice(1)) {
         const i = line.indexOf(':');
-        if (i > 0) parsed[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+        if (i <= 0) continue;
+        const name = line.slice(0, i).trim().toLowerCase();
+        if (name in parsed) repeatedHeaders.push(name);
+        parsed[name] = line.slice(i + 1).trim();
       }
       const text = rawBody.toString('utf8');
       let json;
       try { json = JSON.parse(text); } catch { json = undefined; }
-      resolve({ status: Number(stdout) || 0, headers: parsed, blocks, body: text, rawBody, json, exit: err?.code ?? 0 });
+      resolve({ status: Number(stdout) || 0, headers: parsed, repeatedHeaders, blocks, body: text, rawBody, json, exit: err?.code ?? 0 });
     });
     if (body !== undefined) child.stdin.end(Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8'));
   });

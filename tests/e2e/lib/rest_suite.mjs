@@ -17,6 +17,7 @@ const UUID = /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 export function assertProblem(res, status, { forbidden = [] } = {}) {
   assert.equal(res.status, status, `HTTP status; body: ${res.body}`);
   assert.match(res.headers['content-type'] ?? '', /^application\/problem\+json/);
+  assert.deepEqual(res.repeatedHeaders, [], 'no header is sent twice');
   assert.ok(res.json, `problem body is JSON: ${res.body}`);
   assert.equal(typeof res.json.title, 'string');
   assert.ok(res.json.title.length > 0);
@@ -139,6 +140,7 @@ export function defineRestSuite(label, startTarget, extraTests) {
       const res = await put(JSON.stringify({ secret }), { method });
       assert.equal(res.status, 200, res.body);
       assert.match(res.headers['content-type'], /^application\/json/);
+      assert.deepEqual(res.repeatedHeaders, [], 'no header is sent twice');
       assert.deepEqual(res.json, { secretConfigured: true });
       const body = '{"event":"test"}';
       assert.equal(await signatureOf(body), createHmac('sha256', secret).update(body).digest('hex'));
