@@ -7,10 +7,12 @@
 //   rest wait, unparsed, in the connection's buffer or in TCP).
 // - Limits: header block over `max_header_bytes` -> 431; a Content-Length
 //   over `max_body_bytes` -> 413 before any body byte is read (and a chunked
-//   body is cut off at the same limit); a request not complete within
-//   `header_timeout` -> 408 if any byte arrived, then close; a connection
-//   idle that long is closed; over `max_connections` open connections a new
-//   one is closed at once. Each of these closes the connection.
+//   body is cut off at the same limit); a chunk line or trailer that does
+//   not fit the connection's buffer (`max_header_bytes` + 4 KiB) -> 400; a
+//   request not complete within `header_timeout` -> 408 if any byte
+//   arrived, then close; a connection idle that long is closed; over
+//   `max_connections` open connections a new one is closed at once. Each of
+//   these closes the connection.
 // - `Expect: 100-continue` gets its interim response before the body is read.
 // - Every error response comes from `render_error`, so it has the same
 //   problem shape as any other.

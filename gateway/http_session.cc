@@ -21,12 +21,16 @@ namespace http = beast::http;
 using tcp = net::ip::tcp;
 
 constexpr std::chrono::seconds kLingerTime{1};
+// Room beyond the header block for what the parser must hold whole and no
+// limit of its own covers: a chunk-size line with its extensions, trailers.
+constexpr std::size_t kLineAllowance = 4096;
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, std::shared_ptr<HttpServerState> state)
       : stream_(std::move(socket)),
         state_(std::move(state)),
+        buffer_(state_->options.max_header_bytes + kLineAllowance),
         deadline_(stream_.get_executor()) {}
 
   ~Session() {
@@ -199,6 +203,10 @@ class Session : public std::enable_shared_from_this<Session> {
                                                            std::size_t) {
                         self->busy_ = false;
                         if (ec) return self->Close();
+                        // The write's expiry would otherwise carry over to
+                        // the next read and close the socket before our own
+                        // deadline could answer 408.
+                        self->stream_.expires_never();
                         if (!message->keep_alive()) {
                           return self->linger_ ? self->LingeringClose()
                                                : self->Close();

@@ -307,6 +307,48 @@ export function defineRestSuite(label, startTarget, extraTests) {
     assert.match(received, /request-timeout/);
   });
 
+  // Sends raw bytes on one connection; resolves with all it received until
+  // the server closed it (or 10 s passed). `then` may write more once the
+  // first response has arrived.
+  function rawExchange(first, then) {
+    const url = new URL(target.baseUrl);
+    const socket = net.connect(Number(url.port), url.hostname);
+    let received = '';
+    let sentThen = false;
+    socket.on('data', (d) => {
+      received += d.toString('latin1');
+      if (then && !sentThen && /\r\n\r\n/.test(received)) {
+        sentThen = true;
+        socket.write(then);
+      }
+    });
+    socket.on('error', () => { /* a reset after the answer is fine */ });
+    socket.write(first);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => { socket.destroy(); resolve(received); }, 10000);
+      socket.on('close', () => { clearTimeout(timer); resolve(received); });
+    });
+  }
+
+  test(`${label}: a slow second request on a kept-alive connection also gets its 408`, async () => {
+    const body = '{"secret":""}';
+    const received = await rawExchange(
+      `PUT ${ROUTE} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${body.length}\r\n\r\n${body}`,
+      `PUT ${ROUTE} HTTP/1.1\r\nHost: x\r\n`);
+    const statuses = [...received.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => Number(m[1]));
+    assert.deepEqual(statuses, [401, 408], received);
+  });
+
+  test(`${label}: a chunk line longer than the buffer is a 400, not a growing buffer`, async () => {
+    const received = await rawExchange(
+      `PUT ${ROUTE} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
+        `Transfer-Encoding: chunked\r\n\r\n1;${'x'.repeat(64 * 1024)}`);
+    assert.ok(received.startsWith('HTTP/1.1 400'), `a 400, before any timeout: ${received.slice(0, 200)}`);
+    const ok = await put('{"secret":"whsec_after_long_chunk_line"}');
+    assert.equal(ok.status, 200);
+  });
+
   test(`${label}: keep-alive and pipelined requests are answered in order`, async () => {
     const url = new URL(target.baseUrl);
     const socket = net.connect(Number(url.port), url.hostname);
