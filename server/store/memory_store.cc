@@ -123,8 +123,12 @@ absl::Status MemoryStore::RevokeSigningKey(absl::string_view key_id) {
 
 absl::Status MemoryStore::InsertSignatureUseLocked(const SignatureUse& use) {
   const int64_t now = absl::ToUnixMillis(absl::Now());
-  absl::erase_if(used_signatures_,
-                 [now](const auto& entry) { return entry.second < now; });
+  if (use.expires_at_ms < now) {
+    return absl::AlreadyExistsError("signature expired before it was spent");
+  }
+  absl::erase_if(used_signatures_, [now](const auto& entry) {
+    return entry.second < now - kSignatureUseRetentionMs;
+  });
   if (!used_signatures_.emplace(use.signature_id, use.expires_at_ms).second) {
     return absl::AlreadyExistsError("signature already used");
   }

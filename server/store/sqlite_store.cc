@@ -293,12 +293,20 @@ absl::Status SqliteStore::RevokeSigningKey(absl::string_view key_id) {
 
 namespace {
 
-// Prunes expired signatures, then inserts this one; AlreadyExists on replay.
+// Prunes long-expired signatures, then spends this one (see SignatureUse).
 absl::Status InsertSignatureUse(SqliteConnection& db, const SignatureUse& use) {
+  const int64_t now = NowMs();
+  if (use.expires_at_ms < now) {
+    return absl::AlreadyExistsError("signature expired before it was spent");
+  }
   absl::StatusOr<SqliteStatement> prune =
       db.Prepare("DELETE FROM used_signatures WHERE expires_at_ms < ?");
   if (!prune.ok()) return prune.status();
-  if (absl::Status s = prune->BindInt64(1, NowMs()).Run(); !s.ok()) return s;
+  if (absl::Status s =
+          prune->BindInt64(1, now - kSignatureUseRetentionMs).Run();
+      !s.ok()) {
+    return s;
+  }
   absl::StatusOr<SqliteStatement> insert = db.Prepare(
       "INSERT INTO used_signatures(signature_id, expires_at_ms) VALUES(?,?)");
   if (!insert.ok()) return insert.status();

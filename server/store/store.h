@@ -74,10 +74,17 @@ inline std::string ApiSecretRowId(absl::string_view integrator_id,
 
 // A request signature to remember until it could no longer pass the
 // timestamp window, so that a replay is refused across restarts.
+//
+// Spending one fails with AlreadyExists if it was spent before, or if it
+// has expired by the time the write runs: a replay authenticated at the
+// window's edge but written late must not find its original pruned.
+// Spent signatures are pruned only kSignatureUseRetention after expiry, so
+// clocks that disagree by less than that cannot reopen the window either.
 struct SignatureUse {
   std::string signature_id;  // "<int_ key id>:<hex signature>"
   int64_t expires_at_ms = 0;
 };
+inline constexpr int64_t kSignatureUseRetentionMs = 10 * 60 * 1000;
 
 struct StoreStats {
   std::string backend;

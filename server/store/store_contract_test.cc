@@ -134,6 +134,28 @@ TEST_P(StoreContractTest, ASignedUpdateSpendsItsSignatureOnce) {
   EXPECT_TRUE(Update("itg_a", "c3", other).ok());
 }
 
+TEST_P(StoreContractTest, ASignatureThatExpiredBeforeItsWriteIsRefused) {
+  const int64_t now = absl::ToUnixMillis(absl::Now());
+  const SignatureUse stale{"int_1:5ta1e", now - 1};
+  EXPECT_TRUE(absl::IsAlreadyExists(Update("itg_a", "c1", stale)));
+  EXPECT_TRUE(absl::IsNotFound(store_->GetWebhookSecret("itg_a").status()));
+}
+
+TEST_P(StoreContractTest, SpentSignaturesOutliveTheirExpiryByTheRetention) {
+  // Spent just before it expires, then a replay arrives just after: the
+  // replay must meet the stale check, and the original row must not have
+  // been pruned in between by another write.
+  const int64_t now = absl::ToUnixMillis(absl::Now());
+  const SignatureUse soon{"int_1:500n", now + 150};
+  ASSERT_TRUE(Update("itg_a", "c1", soon).ok());
+  absl::SleepFor(absl::Milliseconds(200));
+  const SignatureUse fresh{"int_1:f7e5", now + 60'000};
+  ASSERT_TRUE(Update("itg_a", "c2", fresh).ok());  // prunes what it may
+  const SignatureUse replay_with_skew{"int_1:500n", now + 60'000};
+  EXPECT_TRUE(absl::IsAlreadyExists(Update("itg_a", "c3", replay_with_skew)));
+  EXPECT_EQ(store_->GetWebhookSecret("itg_a")->ciphertext, "c2");
+}
+
 TEST_P(StoreContractTest, WritesAfterCloseAreUnavailable) {
   store_->Close();
   EXPECT_TRUE(absl::IsUnavailable(Update("itg_a", "c")));
