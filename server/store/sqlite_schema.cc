@@ -76,19 +76,27 @@ absl::Status MigrateSqliteSchema(sqlite3* db) {
       !s.ok()) {
     return s;
   }
-  absl::StatusOr<std::string> current = SqliteQueryText(
-      db, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
-  if (!current.ok()) return current.status();
-  const int version = std::stoi(*current);
-  if (version > LatestSqliteSchemaVersion()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("the database has schema version ", version,
-                     ", newer than this binary's ", LatestSqliteSchemaVersion(),
-                     "; upgrade the binary"));
-  }
-  for (int next = version + 1; next <= LatestSqliteSchemaVersion(); ++next) {
-    absl::Status s = SqliteExec(db, "BEGIN IMMEDIATE");
-    if (s.ok()) s = SqliteExec(db, kMigrations[next - 1]);
+  // Each step reads the version inside its own write transaction, so two
+  // processes opening a new database at once apply each migration once.
+  for (;;) {
+    if (absl::Status s = SqliteExec(db, "BEGIN IMMEDIATE"); !s.ok()) return s;
+    absl::StatusOr<std::string> current = SqliteQueryText(
+        db, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    if (!current.ok()) {
+      (void)SqliteExec(db, "ROLLBACK");
+      return current.status();
+    }
+    const int version = std::stoi(*current);
+    if (version >= LatestSqliteSchemaVersion()) {
+      (void)SqliteExec(db, "ROLLBACK");
+      if (version == LatestSqliteSchemaVersion()) return absl::OkStatus();
+      return absl::FailedPreconditionError(
+          absl::StrCat("the database has schema version ", version,
+                       ", newer than this binary's ",
+                       LatestSqliteSchemaVersion(), "; upgrade the binary"));
+    }
+    const int next = version + 1;
+    absl::Status s = SqliteExec(db, kMigrations[next - 1]);
     if (s.ok()) {
       s = SqliteExec(
           db, absl::StrCat("INSERT INTO schema_migrations VALUES (", next, ", ",
@@ -102,7 +110,6 @@ absl::Status MigrateSqliteSchema(sqlite3* db) {
                                        " failed: ", s.message()));
     }
   }
-  return absl::OkStatus();
 }
 
 }  // namespace integrator

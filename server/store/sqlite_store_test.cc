@@ -5,12 +5,16 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/blocking_counter.h"
 #include "gtest/gtest.h"
+#include "server/store/sqlite_connection.h"
+#include "server/store/sqlite_schema.h"
 
 namespace integrator {
 namespace {
@@ -126,6 +130,27 @@ TEST_F(SqliteStoreTest, RefusesANewerSchema) {
   }
   auto store = SqliteStore::Open(path_, {});
   EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(SqliteStoreTest, ProcessesOpeningANewDatabaseAtOnceMigrateItOnce) {
+  // Connections of their own, as two processes would have.
+  std::filesystem::create_directories(dir_ / "sub");
+  for (int round = 0; round < 5; ++round) {
+    const std::string path =
+        (dir_ / "sub" / absl::StrCat("race", round, ".db")).string();
+    { std::ofstream create(path); }
+    constexpr int kOpeners = 4;
+    std::vector<absl::Status> results(kOpeners);
+    std::vector<std::thread> openers;
+    for (int i = 0; i < kOpeners; ++i) {
+      openers.emplace_back([&, i] {
+        absl::StatusOr<SqliteDb> db = OpenSqliteConnection(path);
+        results[i] = db.ok() ? MigrateSqliteSchema(db->get()) : db.status();
+      });
+    }
+    for (std::thread& t : openers) t.join();
+    for (const absl::Status& s : results) EXPECT_TRUE(s.ok()) << s;
+  }
 }
 
 }  // namespace
