@@ -104,6 +104,9 @@ void GroupCommitWriter::Run() {
 
 void GroupCommitWriter::CommitBatch(std::deque<Op>& batch) {
   std::vector<absl::Status> results(batch.size());
+  // A COMMIT and its ROLLBACK that both failed leave a transaction open;
+  // end it, or every later BEGIN would fail.
+  if (!sqlite3_get_autocommit(db_.get())) (void)db_.Exec("ROLLBACK");
   absl::Status tx = db_.Exec("BEGIN IMMEDIATE");
   if (tx.ok()) {
     for (size_t i = 0; i < batch.size(); ++i) {
@@ -111,7 +114,7 @@ void GroupCommitWriter::CommitBatch(std::deque<Op>& batch) {
       // whole transaction back by itself. Nothing of this batch will commit
       // then, and what follows would run in autocommit mode: stop here.
       if (sqlite3_get_autocommit(db_.get())) {
-        tx = absl::AbortedError(
+        tx = absl::UnavailableError(
             "the transaction was rolled back by SQLite; nothing was written");
         break;
       }
@@ -122,16 +125,22 @@ void GroupCommitWriter::CommitBatch(std::deque<Op>& batch) {
       absl::Status s = db_.Exec("SAVEPOINT op");
       if (s.ok()) {
         s = batch[i].apply(db_);
-        if (!s.ok()) {
-          // Undo this operation alone; the savepoint is released either way.
-          (void)db_.Exec("ROLLBACK TO op");
+        // Undo this operation alone. If that fails, its partial writes
+        // would commit with the batch: give the whole batch up instead.
+        if (!s.ok() && !db_.Exec("ROLLBACK TO op").ok()) {
+          tx = absl::UnavailableError(
+              "a failed write could not be undone; nothing was written");
+          break;
         }
         (void)db_.Exec("RELEASE op");
       }
       results[i] = std::move(s);
     }
+    if (!tx.ok() && !sqlite3_get_autocommit(db_.get())) {
+      (void)db_.Exec("ROLLBACK");
+    }
     if (tx.ok() && sqlite3_get_autocommit(db_.get())) {
-      tx = absl::AbortedError(
+      tx = absl::UnavailableError(
           "the transaction was rolled back by SQLite; nothing was written");
     }
     if (tx.ok()) {

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/synchronization/blocking_counter.h"
+#include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
 
 namespace integrator {
@@ -54,6 +55,52 @@ TEST(GroupCommitWriterTest, AFailingOperationDoesNotSinkItsBatch) {
   ASSERT_EQ(sqlite3_open(path.c_str(), &reader), SQLITE_OK);
   SqliteDb db(reader);
   EXPECT_EQ(*SqliteQueryText(db.get(), "SELECT COUNT(*) FROM t"), "2");
+}
+
+TEST(GroupCommitWriterTest, ABatchWhoseTransactionEndedEarlyWritesNothing) {
+  const std::string path = ::testing::TempDir() + "/gcw_rolled_back.db";
+  GroupCommitWriter writer(OpenTestDb(path), {});
+  // Holds the writer, so that the next three are taken as one batch.
+  absl::Notification release;
+  writer.Submit(
+      [&](SqliteConnection&) {
+        release.WaitForNotification();
+        return absl::OkStatus();
+      },
+      [](absl::Status) {}, GroupCommitWriter::WriteKind::kGeneral);
+  absl::BlockingCounter done(3);
+  absl::Status results[3];
+  // The middle one ends the transaction, as SQLite does by itself on a full
+  // disk or an I/O error.
+  GroupCommitWriter::Apply ops[3] = {
+      [](SqliteConnection& db) { return Insert(db, 1); },
+      [](SqliteConnection& db) {
+        (void)db.Exec("ROLLBACK");
+        return absl::InternalError("disk I/O error");
+      },
+      [](SqliteConnection& db) { return Insert(db, 2); }};
+  for (int i = 0; i < 3; ++i) {
+    writer.Submit(
+        std::move(ops[i]),
+        [&, i](absl::Status s) {
+          results[i] = s;
+          done.DecrementCount();
+        },
+        GroupCommitWriter::WriteKind::kGeneral);
+  }
+  release.Notify();
+  done.Wait();
+  for (const absl::Status& s : results)
+    EXPECT_TRUE(absl::IsUnavailable(s)) << s;
+  // The writer goes on, in a transaction of its own.
+  EXPECT_TRUE(
+      writer.SubmitAndWait([](SqliteConnection& db) { return Insert(db, 3); })
+          .ok());
+  writer.Close();
+  sqlite3* reader = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &reader), SQLITE_OK);
+  SqliteDb db(reader);
+  EXPECT_EQ(*SqliteQueryText(db.get(), "SELECT group_concat(v) FROM t"), "3");
 }
 
 TEST(GroupCommitWriterTest, CloseDrainsTheQueueThenRefuses) {

@@ -21,9 +21,11 @@ absl::Status SqliteError(sqlite3* db, int rc, absl::string_view context) {
   switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      return absl::UnavailableError(message);
+    // The statement (or the transaction) failed and wrote nothing; once
+    // space or the device is back, a retry can succeed.
     case SQLITE_FULL:
     case SQLITE_IOERR:
+      return absl::UnavailableError(message);
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
       return absl::DataLossError(message);
