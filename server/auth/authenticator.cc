@@ -89,7 +89,7 @@ absl::StatusOr<Principal> Authenticator::AuthenticateBearer(
                    key->scopes, std::nullopt};
 }
 
-bool Authenticator::IsTrustedGateway(
+absl::StatusOr<bool> Authenticator::IsTrustedGateway(
     std::optional<absl::string_view> credential) const {
   if (!credential.has_value() || credential->size() > kMaxAuthorizationBytes) {
     return false;
@@ -101,7 +101,11 @@ bool Authenticator::IsTrustedGateway(
   if (!LooksLikeApiKey(*credential)) return false;
   absl::StatusOr<ApiKeyRecord> key =
       store_->FindApiKeyByHash(HashApiKey(*credential));
-  if (!key.ok() || key->revoked_at_ms.has_value()) return false;
+  if (absl::IsNotFound(key.status())) return false;
+  if (!key.ok()) {
+    return absl::UnavailableError("credentials cannot be checked right now");
+  }
+  if (key->revoked_at_ms.has_value()) return false;
   for (const std::string& scope : key->scopes) {
     if (scope == kScopeGatewayForward) return true;
   }
@@ -121,9 +125,10 @@ absl::StatusOr<Principal> Authenticator::AuthenticateSigned(
   }
   // Without a trusted gateway's account of the raw request there is nothing
   // to check the signature against; a caller's own claims are not evidence.
-  if (!IsTrustedGateway(c.gateway_credential) ||
-      !c.gateway_method.has_value() || !c.gateway_path.has_value() ||
-      !c.gateway_body_sha256.has_value()) {
+  absl::StatusOr<bool> trusted = IsTrustedGateway(c.gateway_credential);
+  if (!trusted.ok()) return trusted.status();
+  if (!*trusted || !c.gateway_method.has_value() ||
+      !c.gateway_path.has_value() || !c.gateway_body_sha256.has_value()) {
     return signature_error(
         "signed requests are accepted only through the REST API");
   }
@@ -172,7 +177,9 @@ absl::StatusOr<Principal> Authenticator::AuthenticateSigned(
 
 absl::Status ReplayedSignatureError(absl::string_view required_scope) {
   return AuthError(
-      absl::UnauthenticatedError("this request signature was already used"),
+      absl::UnauthenticatedError(
+          "this request signature was already used, or expired before it "
+          "could be"),
       "REPLAYED_SIGNATURE", required_scope);
 }
 

@@ -72,7 +72,8 @@ class Authenticator {
   absl::StatusOr<Principal> AuthenticateSigned(
       const CallCredentials& credentials,
       absl::string_view required_scope) const;
-  bool IsTrustedGateway(std::optional<absl::string_view> credential) const;
+  absl::StatusOr<bool> IsTrustedGateway(
+      std::optional<absl::string_view> credential) const;
 
   Store* store_;
   const SecretSealer* sealer_;

@@ -178,5 +178,36 @@ TEST_F(SignedRequestTest,
   EXPECT_EQ(Reason(Signed("api-secret", Now() - 1)), "INVALID_TOKEN");
 }
 
+// A store that cannot be read: credentials cannot be checked.
+class UnreadableStore : public MemoryStore {
+ public:
+  absl::StatusOr<ApiKeyRecord> FindApiKeyByHash(absl::string_view) override {
+    return absl::UnavailableError("sqlite: database is locked");
+  }
+};
+
+TEST(AuthenticatorStoreFailureTest, IsUnavailableNotUnauthenticated) {
+  UnreadableStore store;
+  SecretSealer sealer{MasterKey(std::string(32, 'k'))};
+  Authenticator auth{&store, &sealer, "gateway-token"};
+  const std::string key = MintApiKey()->key;
+  const std::string bearer = absl::StrCat("Bearer ", key);
+  absl::Status status =
+      auth.Authenticate(bearer, kScopeWriteWebhookSecret).status();
+  EXPECT_TRUE(absl::IsUnavailable(status)) << status;
+  EXPECT_EQ(status.message().find("sqlite"), absl::string_view::npos);
+  // A remote gateway's own key cannot be checked either.
+  CallCredentials signed_request;
+  signed_request.integrator_key = "int_abc123";
+  signed_request.signature = std::string("sha256=") + std::string(64, 'a');
+  signed_request.timestamp = std::to_string(absl::ToUnixMillis(absl::Now()));
+  signed_request.gateway_credential = key;
+  signed_request.gateway_method = "PUT";
+  signed_request.gateway_path = "/v1/x";
+  signed_request.gateway_body_sha256 = std::string(64, '0');
+  status = auth.Authenticate(signed_request, kScopeWriteWebhookSecret).status();
+  EXPECT_TRUE(absl::IsUnavailable(status)) << status;
+}
+
 }  // namespace
 }  // namespace integrator::auth
