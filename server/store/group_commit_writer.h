@@ -12,7 +12,9 @@
 // - `done` is called (on the writer's completion thread, in commit order)
 //   only after COMMIT returned, which with synchronous=FULL means the WAL is
 //   on disk. If COMMIT fails, every operation of the batch reports that
-//   failure.
+//   failure; if SQLite ended the transaction early, or a failed operation
+//   could not be rolled back alone, every one reports Unavailable and
+//   nothing of the batch is written.
 // - Close() (and the destructor) finishes everything queued, then stops.
 //   Operations submitted after that fail with Unavailable; operations past
 //   `max_queue` waiting fail with ResourceExhausted (retry in a second).
