@@ -35,6 +35,11 @@ std::optional<absl::string_view> BearerToken(absl::string_view value) {
   return token;
 }
 
+// What every caller sees when the store or the sealer fails: no details.
+absl::Status CredentialsUnavailable() {
+  return absl::UnavailableError("credentials cannot be checked right now");
+}
+
 bool IsSigningKeyId(absl::string_view id) {
   if (!absl::ConsumePrefix(&id, "int_") || id.empty() || id.size() > 64) {
     return false;
@@ -76,17 +81,24 @@ absl::StatusOr<Principal> Authenticator::AuthenticateBearer(
                 "INVALID_TOKEN", required_scope);
   if (authorization->size() > kMaxAuthorizationBytes) return invalid;
   std::optional<absl::string_view> token = BearerToken(*authorization);
-  if (!token.has_value() || !LooksLikeApiKey(*token)) return invalid;
+  if (!token.has_value()) return invalid;
+  absl::StatusOr<std::optional<ApiKeyRecord>> key = FindLiveApiKey(*token);
+  if (!key.ok()) return key.status();
+  if (!key->has_value()) return invalid;
+  const ApiKeyRecord& record = **key;
+  return Principal{record.key_id, record.integrator_id, record.service_name,
+                   record.scopes, std::nullopt};
+}
 
+absl::StatusOr<std::optional<ApiKeyRecord>> Authenticator::FindLiveApiKey(
+    absl::string_view api_key) const {
+  if (!LooksLikeApiKey(api_key)) return std::nullopt;
   absl::StatusOr<ApiKeyRecord> key =
-      store_->FindApiKeyByHash(HashApiKey(*token));
-  if (absl::IsNotFound(key.status())) return invalid;
-  if (!key.ok()) {
-    return absl::UnavailableError("credentials cannot be checked right now");
-  }
-  if (key->revoked_at_ms.has_value()) return invalid;
-  return Principal{key->key_id, key->integrator_id, key->service_name,
-                   key->scopes, std::nullopt};
+      store_->FindApiKeyByHash(HashApiKey(api_key));
+  if (absl::IsNotFound(key.status())) return std::nullopt;
+  if (!key.ok()) return CredentialsUnavailable();
+  if (key->revoked_at_ms.has_value()) return std::nullopt;
+  return std::move(*key);
 }
 
 absl::StatusOr<bool> Authenticator::IsTrustedGateway(
@@ -98,15 +110,10 @@ absl::StatusOr<bool> Authenticator::IsTrustedGateway(
       crypto::ConstantTimeEquals(*credential, gateway_token_)) {
     return true;
   }
-  if (!LooksLikeApiKey(*credential)) return false;
-  absl::StatusOr<ApiKeyRecord> key =
-      store_->FindApiKeyByHash(HashApiKey(*credential));
-  if (absl::IsNotFound(key.status())) return false;
-  if (!key.ok()) {
-    return absl::UnavailableError("credentials cannot be checked right now");
-  }
-  if (key->revoked_at_ms.has_value()) return false;
-  for (const std::string& scope : key->scopes) {
+  absl::StatusOr<std::optional<ApiKeyRecord>> key = FindLiveApiKey(*credential);
+  if (!key.ok()) return key.status();
+  if (!key->has_value()) return false;
+  for (const std::string& scope : (*key)->scopes) {
     if (scope == kScopeGatewayForward) return true;
   }
   return false;
@@ -149,14 +156,14 @@ absl::StatusOr<Principal> Authenticator::AuthenticateSigned(
       store_->FindSigningKey(*c.integrator_key);
   if (absl::IsNotFound(key.status())) return invalid_key;
   if (!key.ok()) {
-    return absl::UnavailableError("credentials cannot be checked right now");
+    return CredentialsUnavailable();
   }
   if (key->revoked_at_ms.has_value()) return invalid_key;
   absl::StatusOr<std::string> api_secret = sealer_->Open(
       SealPurpose::kApiSecret, ApiSecretRowId(key->integrator_id, key->key_id),
       key->sealed_secret);
   if (!api_secret.ok()) {
-    return absl::UnavailableError("credentials cannot be checked right now");
+    return CredentialsUnavailable();
   }
   const bool valid = VerifyRequestSignature(
       *api_secret, *c.timestamp, *c.gateway_method, *c.gateway_path,

@@ -74,6 +74,10 @@ class Authenticator {
       absl::string_view required_scope) const;
   absl::StatusOr<bool> IsTrustedGateway(
       std::optional<absl::string_view> credential) const;
+  // The key's record if it is well-formed, known and not revoked; nullopt
+  // otherwise; UNAVAILABLE when the store cannot tell.
+  absl::StatusOr<std::optional<ApiKeyRecord>> FindLiveApiKey(
+      absl::string_view api_key) const;
 
   Store* store_;
   const SecretSealer* sealer_;

@@ -123,11 +123,9 @@ absl::Status MemoryStore::RevokeSigningKey(absl::string_view key_id) {
 
 absl::Status MemoryStore::InsertSignatureUseLocked(const SignatureUse& use) {
   const int64_t now = absl::ToUnixMillis(absl::Now());
-  if (use.expires_at_ms < now) {
-    return absl::AlreadyExistsError("signature expired before it was spent");
-  }
+  if (absl::Status s = CheckSignatureUseFresh(use, now); !s.ok()) return s;
   absl::erase_if(used_signatures_, [now](const auto& entry) {
-    return entry.second < now - kSignatureUseRetentionMs;
+    return SignatureUseForgettable(entry.second, now);
   });
   if (!used_signatures_.emplace(use.signature_id, use.expires_at_ms).second) {
     return absl::AlreadyExistsError("signature already used");

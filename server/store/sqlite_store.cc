@@ -296,9 +296,8 @@ namespace {
 // Prunes long-expired signatures, then spends this one (see SignatureUse).
 absl::Status InsertSignatureUse(SqliteConnection& db, const SignatureUse& use) {
   const int64_t now = NowMs();
-  if (use.expires_at_ms < now) {
-    return absl::AlreadyExistsError("signature expired before it was spent");
-  }
+  if (absl::Status s = CheckSignatureUseFresh(use, now); !s.ok()) return s;
+  // The SQL form of SignatureUseForgettable.
   absl::StatusOr<SqliteStatement> prune =
       db.Prepare("DELETE FROM used_signatures WHERE expires_at_ms < ?");
   if (!prune.ok()) return prune.status();

@@ -86,6 +86,19 @@ struct SignatureUse {
 };
 inline constexpr int64_t kSignatureUseRetentionMs = 10 * 60 * 1000;
 
+// The two rules above, shared by every store: whether `use` may still be
+// spent at `now_ms`, and which spent ones may be forgotten.
+inline absl::Status CheckSignatureUseFresh(const SignatureUse& use,
+                                           int64_t now_ms) {
+  if (use.expires_at_ms < now_ms) {
+    return absl::AlreadyExistsError("signature expired before it was spent");
+  }
+  return absl::OkStatus();
+}
+inline bool SignatureUseForgettable(int64_t expires_at_ms, int64_t now_ms) {
+  return expires_at_ms < now_ms - kSignatureUseRetentionMs;
+}
+
 struct StoreStats {
   std::string backend;
   std::string journal_mode;
