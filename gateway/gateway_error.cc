@@ -21,6 +21,7 @@ absl::StatusCode CodeFor(int http_status) {
     case 404:
       return absl::StatusCode::kNotFound;
     case 405:
+    case 501:
       return absl::StatusCode::kUnimplemented;
     case 408:
     case 504:
@@ -83,6 +84,7 @@ std::optional<int> HttpStatusOverride(const absl::Status& status) {
     case 415:
     case 431:
     case 500:
+    case 501:
     case 503:
     case 504:
       return value;

@@ -23,8 +23,8 @@
 
 namespace gateway {
 
-// `http_status` must be one of 400, 404, 405, 408, 413, 415, 431, 500, 503
-// or 504; the matching gRPC code is chosen from it.
+// `http_status` must be one of 400, 404, 405, 408, 413, 415, 431, 500, 501,
+// 503 or 504; the matching gRPC code is chosen from it.
 absl::Status GatewayError(int http_status, absl::string_view reason,
                           absl::string_view detail);
 

@@ -27,6 +27,9 @@ using tcp = net::ip::tcp;
 // File descriptors kept free for gRPC, SQLite and logs when the connection
 // cap is derived from RLIMIT_NOFILE.
 constexpr int kReservedFds = 64;
+// Connections over the cap that may be answered 503 at once; beyond these
+// (a flood) they are closed without an answer. Within kReservedFds.
+constexpr int kMaxOpenRefusals = 16;
 
 class BeastHttpServer final : public HttpServer {
  public:
@@ -135,17 +138,23 @@ class BeastHttpServer final : public HttpServer {
         });
         return;
       }
-      bool admit = false;
+      enum { kServe, kRefuse, kDrop } verdict = kDrop;
       {
         absl::MutexLock lock(&state_->mu);
-        if (!state_->draining &&
-            state_->open_sessions < state_->options.max_connections) {
+        if (state_->draining) {
+          verdict = kDrop;
+        } else if (state_->open_sessions < state_->options.max_connections) {
           ++state_->open_sessions;
-          admit = true;
+          verdict = kServe;
+        } else if (state_->open_refusals < kMaxOpenRefusals) {
+          ++state_->open_refusals;
+          verdict = kRefuse;
         }
       }
-      if (admit) {
+      if (verdict == kServe) {
         StartHttpSession(std::move(socket), state_);
+      } else if (verdict == kRefuse) {
+        RefuseHttpConnection(std::move(socket), state_);
       } else {
         beast::error_code ignored;
         socket.close(ignored);

@@ -11,8 +11,14 @@
 //   not fit the connection's buffer (`max_header_bytes` + 4 KiB) -> 400; a
 //   request not complete within `header_timeout` -> 408 if any byte
 //   arrived, then close; a connection idle that long is closed; over
-//   `max_connections` open connections a new one is closed at once. Each of
-//   these closes the connection.
+//   `max_connections` open connections a new one is answered 503 with
+//   Retry-After and closed (a few at a time; beyond that, closed at once).
+//   Each of these closes the connection.
+// - Framing follows RFC 9112 (http_wire.h, CheckRequestFraming): a
+//   Transfer-Encoding whose final coding is not chunked, one beside a
+//   Content-Length, or a missing or repeated Host is a 400, then close, so
+//   a body is never read as the next request. Absolute-form targets are
+//   served as their path.
 // - `Expect: 100-continue` gets its interim response before the body is read.
 // - Every error response comes from `render_error`, so it has the same
 //   problem shape as any other.

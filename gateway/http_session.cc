@@ -11,6 +11,8 @@
 #include "absl/strings/str_cat.h"
 #include "gateway/gateway_error.h"
 #include "gateway/http_wire.h"
+#include "google/rpc/error_details.pb.h"
+#include "proto/rpc/status_details.h"
 
 namespace gateway {
 namespace {
@@ -21,6 +23,13 @@ namespace http = beast::http;
 using tcp = net::ip::tcp;
 
 constexpr std::chrono::seconds kLingerTime{1};
+constexpr absl::Duration kRefusalRetryAfter = absl::Seconds(1);
+
+google::rpc::RetryInfo RetryAfter(absl::Duration delay) {
+  google::rpc::RetryInfo retry;
+  retry.mutable_retry_delay()->set_seconds(absl::ToInt64Seconds(delay));
+  return retry;
+}
 // Room beyond the header block for what the parser must hold whole and no
 // limit of its own covers: a chunk-size line with its extensions, trailers.
 constexpr std::size_t kLineAllowance = 4096;
@@ -35,8 +44,25 @@ class Session : public std::enable_shared_from_this<Session> {
 
   ~Session() {
     absl::MutexLock lock(&state_->mu);
+    if (refusal_) {
+      --state_->open_refusals;
+      return;
+    }
     state_->closers.erase(id_);
     --state_->open_sessions;
+  }
+
+  // Answers 503 with Retry-After and closes, reading no request.
+  void Refuse() {
+    refusal_ = true;
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      self->busy_ = true;
+      self->FailWith(integrator::rpc::WithDetail(
+          GatewayError(503, "TOO_MANY_CONNECTIONS",
+                       "the server has too many open connections; retry "
+                       "shortly"),
+          RetryAfter(kRefusalRetryAfter)));
+    });
   }
 
   void Start() {
@@ -131,6 +157,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnHeader(beast::error_code ec, std::size_t) {
     if (ec) return FailRead(ec);
     const auto& header = parser_->get();
+    if (absl::Status framing = CheckRequestFraming(header); !framing.ok()) {
+      deadline_.cancel();
+      return FailWith(framing);
+    }
     if (beast::iequals(header[http::field::expect], "100-continue")) {
       interim_ = std::make_unique<http::response<http::empty_body>>(
           http::status::continue_, header.version());
@@ -160,21 +190,32 @@ class Session : public std::enable_shared_from_this<Session> {
     BeastRequest message = parser_->release();
     keep_alive_ = message.keep_alive();
     version_ = message.version();
-    HttpRequest request = ToHttpRequest(std::move(message));
+    absl::StatusOr<HttpRequest> request = ToHttpRequest(std::move(message));
+    if (!request.ok()) {
+      // The message was read whole, so the connection could go on; closing
+      // it is simpler and a client that sends a bad target is not served.
+      return FailWith(request.status());
+    }
     busy_ = true;
-    state_->handlers.handle(
-        std::move(request), [self = shared_from_this()](HttpResponse response) {
-          net::post(self->stream_.get_executor(),
-                    [self, response = std::move(response)]() mutable {
-                      self->Write(std::move(response));
-                    });
-        });
+    state_->handlers.handle(std::move(*request), [self = shared_from_this()](
+                                                     HttpResponse response) {
+      net::post(self->stream_.get_executor(),
+                [self, response = std::move(response)]() mutable {
+                  self->Write(std::move(response));
+                });
+    });
   }
 
   void FailRead(beast::error_code ec) {
     deadline_.cancel();
     std::optional<absl::Status> status = ReadError(ec);
     if (!status.has_value()) return Close();
+    FailWith(*status);
+  }
+
+  // Answers `status` and closes the connection: after a framing or read
+  // error the rest of the bytes cannot be trusted to start a request.
+  void FailWith(const absl::Status& status) {
     // Unread request bytes may follow; close gently so they do not turn
     // into a reset that destroys this response on its way.
     linger_ = true;
@@ -185,7 +226,7 @@ class Session : public std::enable_shared_from_this<Session> {
     keep_alive_ = false;
     version_ = 11;
     busy_ = true;
-    Write(state_->handlers.render_error(*status, &partial));
+    Write(state_->handlers.render_error(status, &partial));
   }
 
   void Write(HttpResponse response) {
@@ -253,6 +294,7 @@ class Session : public std::enable_shared_from_this<Session> {
   unsigned version_ = 11;
   bool busy_ = false;
   bool closing_ = false;
+  bool refusal_ = false;
   uint64_t id_ = 0;
 };
 
@@ -261,6 +303,11 @@ class Session : public std::enable_shared_from_this<Session> {
 void StartHttpSession(tcp::socket socket,
                       std::shared_ptr<HttpServerState> state) {
   std::make_shared<Session>(std::move(socket), std::move(state))->Start();
+}
+
+void RefuseHttpConnection(tcp::socket socket,
+                          std::shared_ptr<HttpServerState> state) {
+  std::make_shared<Session>(std::move(socket), std::move(state))->Refuse();
 }
 
 }  // namespace gateway

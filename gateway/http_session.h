@@ -11,6 +11,7 @@
 // EXAMPLE:
 //   StartHttpSession(std::move(socket), state);  // state->open_sessions++
 //   first
+//   RefuseHttpConnection(std::move(socket), state);  // open_refusals++ first
 #ifndef GATEWAY_HTTP_SESSION_H_
 #define GATEWAY_HTTP_SESSION_H_
 
@@ -31,6 +32,8 @@ struct HttpServerState {
   HttpHandlers handlers;
   absl::Mutex mu;
   int open_sessions ABSL_GUARDED_BY(mu) = 0;
+  // Connections over the cap that are being told so (a 503), not served.
+  int open_refusals ABSL_GUARDED_BY(mu) = 0;
   bool draining ABSL_GUARDED_BY(mu) = false;
   // How to close each open session during a drain, by session id.
   std::map<uint64_t, std::function<void()>> closers ABSL_GUARDED_BY(mu);
@@ -39,6 +42,13 @@ struct HttpServerState {
 
 void StartHttpSession(boost::asio::ip::tcp::socket socket,
                       std::shared_ptr<HttpServerState> state);
+
+// Answers a connection over the cap with a 503 problem (Retry-After,
+// Connection: close) without reading a request, then closes it. The
+// acceptor has already incremented `open_refusals`; the refusal decrements
+// it when done.
+void RefuseHttpConnection(boost::asio::ip::tcp::socket socket,
+                          std::shared_ptr<HttpServerState> state);
 
 }  // namespace gateway
 

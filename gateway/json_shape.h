@@ -16,12 +16,11 @@
 #define GATEWAY_JSON_SHAPE_H_
 
 #include "absl/status/status.h"
+#include "gateway/json_depth.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/struct.pb.h"
 
 namespace gateway {
-
-inline constexpr int kMaxJsonDepth = 32;
 
 absl::Status CheckJsonShape(const google::protobuf::Struct& object,
                             const google::protobuf::Descriptor& type);

@@ -8,6 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "gateway/field_setter.h"
 #include "gateway/gateway_error.h"
+#include "gateway/json_depth.h"
 #include "gateway/json_shape.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/stubs/common.h"
@@ -130,6 +131,7 @@ absl::Status ParseJsonBody(Message* target, absl::string_view body) {
     return GatewayError(400, "INVALID_ENCODING",
                         "the request body is not valid UTF-8");
   }
+  if (absl::Status s = CheckJsonDepth(body, kMaxJsonDepth); !s.ok()) return s;
   const google::protobuf::StringPiece json(body.data(), body.size());
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;

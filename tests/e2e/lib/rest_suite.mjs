@@ -8,6 +8,8 @@ import { createHash, createHmac } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { curl } from './curl.mjs';
+import { defineFramingTests } from './framing_tests.mjs';
+import { rawExchange as exchangeRaw } from './raw_http.mjs';
 import { makeDataDir, adminOk } from './harness.mjs';
 
 const ROUTE = '/v1/integrator/webhook-secret';
@@ -76,6 +78,7 @@ export function defineRestSuite(label, startTarget, extraTests) {
     writeFileSync(bodyFile, bodyText);
     return adminOk(data, ['sign-webhook', '--integrator', ctx.integrator, '--body_file', bodyFile]);
   };
+  ctx.signatureOf = signatureOf;
 
   // The public contract's hmacAuth headers for one request.
   const signedHeaders = (method, target, body, { secret = ctx.apiSecret, timestamp = Date.now() } = {}) => {
@@ -307,28 +310,8 @@ export function defineRestSuite(label, startTarget, extraTests) {
     assert.match(received, /request-timeout/);
   });
 
-  // Sends raw bytes on one connection; resolves with all it received until
-  // the server closed it (or 10 s passed). `then` may write more once the
-  // first response has arrived.
-  function rawExchange(first, then) {
-    const url = new URL(target.baseUrl);
-    const socket = net.connect(Number(url.port), url.hostname);
-    let received = '';
-    let sentThen = false;
-    socket.on('data', (d) => {
-      received += d.toString('latin1');
-      if (then && !sentThen && /\r\n\r\n/.test(received)) {
-        sentThen = true;
-        socket.write(then);
-      }
-    });
-    socket.on('error', () => { /* a reset after the answer is fine */ });
-    socket.write(first);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => { socket.destroy(); resolve(received); }, 10000);
-      socket.on('close', () => { clearTimeout(timer); resolve(received); });
-    });
-  }
+  const rawExchange = async (first, then) =>
+    (await exchangeRaw(target.baseUrl, first, { then })).received;
 
   test(`${label}: a slow second request on a kept-alive connection also gets its 408`, async () => {
     const body = '{"secret":""}';
@@ -367,6 +350,7 @@ export function defineRestSuite(label, startTarget, extraTests) {
     assert.deepEqual(statuses, [400, 200, 400]);
   });
 
+  defineFramingTests(label, ctx, put);
   if (extraTests) extraTests(ctx, put);
 
   test(`${label}: after all of that the server still serves and never answered 500`, async () => {
