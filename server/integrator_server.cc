@@ -139,16 +139,25 @@ absl::Status IntegratorServer::Start() {
     tls.pem_key_cert_pairs.push_back({*key, *cert});
     credentials = grpc::SslServerCredentials(tls);
   }
+  absl::StatusOr<std::unique_ptr<transport::GrpcAcceptor>> acceptor =
+      transport::GrpcAcceptor::Bind(
+          {.address = options_.grpc_address,
+           .max_connections = options_.max_grpc_connections});
+  if (!acceptor.ok()) return acceptor.status();
+  acceptor_ = std::move(*acceptor);
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options_.grpc_address, credentials, &grpc_port_);
+  acceptor_->Register(builder, credentials);
+  transport::ApplyGrpcLimits(options_.grpc_limits, builder);
   builder.SetMaxReceiveMessageSize(options_.max_receive_bytes);
   builder.RegisterService(integrator_service_.get());
   builder.RegisterService(operator_service_.get());
   server_ = builder.BuildAndStart();
-  if (server_ == nullptr || grpc_port_ == 0) {
+  if (server_ == nullptr) {
     return absl::UnavailableError(
-        absl::StrCat("cannot listen for gRPC on ", options_.grpc_address));
+        absl::StrCat("cannot start gRPC on ", options_.grpc_address));
   }
+  acceptor_->Start();
+  grpc_port_ = acceptor_->port();
   server_->GetHealthCheckService()->SetServingStatus(true);
   return absl::OkStatus();
 }
@@ -163,6 +172,7 @@ std::shared_ptr<grpc::Channel> IntegratorServer::InProcessChannel() {
 }
 
 void IntegratorServer::SetNotServing() {
+  if (acceptor_ != nullptr) acceptor_->Stop();
   if (server_ != nullptr) {
     server_->GetHealthCheckService()->SetServingStatus(false);
   }
@@ -171,6 +181,7 @@ void IntegratorServer::SetNotServing() {
 void IntegratorServer::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
+  if (acceptor_ != nullptr) acceptor_->Stop();
   if (server_ != nullptr) {
     server_->GetHealthCheckService()->SetServingStatus(false);
     // In-flight calls keep running until done or until the deadline; their

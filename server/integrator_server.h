@@ -6,6 +6,9 @@
 //   server/sealing/master_key.h), starts gRPC on `grpc_address` (port 0 picks
 //   a free port; grpc_port() tells which), and only then reports SERVING on
 //   grpc.health.v1. Any failure is returned with a message that says why.
+// - The gRPC port is accepted by our own acceptor (transport/grpc_acceptor.h:
+//   a connection cap, and back-off instead of a dead listener when
+//   descriptors run out) under the limits of transport/grpc_limits.h.
 // - Shutdown() reports NOT_SERVING, stops accepting calls, lets in-flight
 //   calls finish for up to `drain_timeout` (their store writes included),
 //   then closes the store. Idempotent.
@@ -32,6 +35,8 @@
 #include "server/service/integrator_service.h"
 #include "server/service/operator_service.h"
 #include "server/store/store.h"
+#include "server/transport/grpc_acceptor.h"
+#include "server/transport/grpc_limits.h"
 
 namespace integrator {
 
@@ -50,6 +55,9 @@ struct ServerOptions {
   // PEM certificate chain and key; both set turns on TLS for gRPC.
   std::string tls_cert_file;
   std::string tls_key_file;
+  // Open gRPC connections at most (lowered to fit the open-file limit).
+  int max_grpc_connections = 10000;
+  transport::GrpcLimits grpc_limits;
 };
 
 class IntegratorServer {
@@ -79,6 +87,7 @@ class IntegratorServer {
   std::unique_ptr<auth::Authenticator> authenticator_;
   std::unique_ptr<service::IntegratorServiceImpl> integrator_service_;
   std::unique_ptr<service::OperatorServiceImpl> operator_service_;
+  std::unique_ptr<transport::GrpcAcceptor> acceptor_;
   std::unique_ptr<grpc::Server> server_;
   int grpc_port_ = 0;
   bool shut_down_ = false;

@@ -18,6 +18,7 @@
 #include "gateway/rest_gateway.h"
 #include "proto/rpc/gateway_metadata.h"
 #include "server/integrator_server.h"
+#include "server/process/heap_trimmer.h"
 
 ABSL_FLAG(std::string, grpc_address, "127.0.0.1:50051",
           "host:port for gRPC; port 0 picks a free port (it is logged)");
@@ -35,6 +36,16 @@ ABSL_FLAG(std::string, grpc_tls_key_file, "", "PEM private key for gRPC TLS");
 ABSL_FLAG(std::string, bootstrap_key_file, "",
           "benchmarks and tests only: create an integrator with a "
           "write:webhook-secret key at start and write the key here");
+ABSL_FLAG(int, grpc_max_connections, 10000,
+          "open gRPC connections at most; more are closed at once");
+ABSL_FLAG(int, grpc_max_concurrent_streams, 100,
+          "concurrent calls per gRPC connection (HTTP/2 "
+          "SETTINGS_MAX_CONCURRENT_STREAMS)");
+ABSL_FLAG(absl::Duration, grpc_max_connection_age, absl::Minutes(5),
+          "a gRPC connection is asked to go away (GOAWAY) at this age");
+ABSL_FLAG(absl::Duration, grpc_max_connection_age_grace, absl::Seconds(30),
+          "then closed this much later, calls still open included; together "
+          "they bound a call whose message never arrives");
 ABSL_FLAG(absl::Duration, simulated_commit_latency, absl::ZeroDuration(),
           "testing only: delay added before every store commit, to emulate a "
           "slow disk");
@@ -91,12 +102,21 @@ int main(int argc, char** argv) {
   options.bootstrap_key_file = absl::GetFlag(FLAGS_bootstrap_key_file);
   options.tls_cert_file = absl::GetFlag(FLAGS_grpc_tls_cert_file);
   options.tls_key_file = absl::GetFlag(FLAGS_grpc_tls_key_file);
+  options.max_grpc_connections = absl::GetFlag(FLAGS_grpc_max_connections);
+  options.grpc_limits.max_concurrent_streams =
+      absl::GetFlag(FLAGS_grpc_max_concurrent_streams);
+  options.grpc_limits.max_connection_age =
+      absl::GetFlag(FLAGS_grpc_max_connection_age);
+  options.grpc_limits.max_connection_age_grace =
+      absl::GetFlag(FLAGS_grpc_max_connection_age_grace);
   if (options.max_receive_bytes < 1024 ||
       options.max_receive_bytes > (64 << 20)) {
     std::cerr << "integrator-server: --max_body_bytes must be 1024 to 64 MiB\n";
     return 2;
   }
 
+  // Gives memory freed after a flood back to the kernel.
+  integrator::process::HeapTrimmer heap_trimmer({});
   integrator::IntegratorServer server(options);
   if (absl::Status s = server.Start(); !s.ok()) {
     std::cerr << "integrator-server: cannot start: " << s.message() << "\n";

@@ -43,6 +43,5 @@ test('SIGTERM drains 64 in-flight calls, all OK, exit 0', async () => {
   assert.equal(signal, null);
   assert.equal(code, 0);
   assert.match(server.log(), /draining in-flight calls/);
-  clients.IntegratorService.close();
-  clients.OperatorService.close();
+  clients.close();
 });

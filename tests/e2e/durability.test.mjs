@@ -75,8 +75,7 @@ for (let round = 1; round <= ROUNDS; round++) {
     stop = true;
     await server.stop('SIGKILL');
     await Promise.all(loops);
-    clients.IntegratorService.close();
-    clients.OperatorService.close();
+    clients.close();
     assert.deepEqual(failures, [], 'no call failed before the kill');
 
     server = await startServer(data);

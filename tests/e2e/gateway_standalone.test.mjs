@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
 import path from 'node:path';
 import { curl } from './lib/curl.mjs';
-import { makeDataDir, startServer, startGateway, adminOk, repoRoot } from './lib/harness.mjs';
+import { makeDataDir, startServer, startGateway, adminOk, repoRoot, makeTlsFiles } from './lib/harness.mjs';
 
 const ROUTE = '/v1/integrator/webhook-secret';
 let data;
@@ -59,20 +59,7 @@ test('without a gateway credential, signed requests are not trusted', async () =
 });
 
 test('--upstream_tls_ca speaks TLS to a TLS upstream', async () => {
-  const dir = data.dir;
-  const ca = path.join(dir, 'ca.pem');
-  const caKey = path.join(dir, 'ca.key');
-  const cert = path.join(dir, 'server.pem');
-  const certKey = path.join(dir, 'server.key');
-  const csr = path.join(dir, 'server.csr');
-  const ext = path.join(dir, 'ext.cnf');
-  const run = (args) => execFileSync('openssl', args, { stdio: 'pipe' });
-  run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=test-ca',
-    '-keyout', caKey, '-out', ca]);
-  run(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-keyout', certKey, '-out', csr]);
-  execFileSync('sh', ['-c', `printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\n' > ${ext}`]);
-  run(['x509', '-req', '-in', csr, '-CA', ca, '-CAkey', caKey, '-CAcreateserial', '-days', '1',
-    '-extfile', ext, '-out', cert]);
+  const { ca, cert, key: certKey } = makeTlsFiles(data.dir);
   const tlsData = makeDataDir('integrator-tls-');
   const tlsProcesses = [];
   try {

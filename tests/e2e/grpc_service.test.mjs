@@ -30,8 +30,7 @@ before(async () => {
 });
 
 after(async () => {
-  clients?.IntegratorService.close();
-  clients?.OperatorService.close();
+  clients?.close();
   await server?.stop();
   data?.remove();
 });

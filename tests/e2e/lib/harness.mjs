@@ -1,8 +1,8 @@
 // Test harness: starts the real binaries on ports they pick themselves, and
 // drives them with real clients. Every process and temporary folder a test
 // makes is cleaned up by the test's own `after` hook via cleanup().
-import { spawn, execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,8 +27,9 @@ export function makeDataDir(prefix = 'integrator-e2e-') {
   };
 }
 
-// Starts integrator-server; resolves once it logs its gRPC port.
-export function startServer(data, extraArgs = []) {
+// Starts integrator-server; resolves once it logs its gRPC port. `nofile`
+// runs it under that open-file limit (soft and hard), as `ulimit -n` would.
+export function startServer(data, extraArgs = [], { nofile } = {}) {
   const args = [
     '--grpc_address=127.0.0.1:0',
     '--http_address=127.0.0.1:0',
@@ -36,9 +37,10 @@ export function startServer(data, extraArgs = []) {
     `--master_key_file=${data.keyFile}`,
     ...extraArgs,
   ];
-  const proc = spawn(path.join(binDir, 'integrator-server'), args, {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const binary = path.join(binDir, 'integrator-server');
+  const proc = nofile
+    ? spawn('prlimit', [`--nofile=${nofile}:${nofile}`, binary, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   let stopping = false;
   const exited = new Promise((resolve) => proc.on('exit', (code, signal) => {
@@ -150,17 +152,47 @@ export async function adminOk(data, args) {
 }
 
 // Builds service clients from the server's reflection alone, as grpcurl does.
-export async function reflectedClients(address) {
-  const reflection = new GrpcReflection(address, grpc.credentials.createInsecure());
+// `ca` (PEM) makes every channel TLS.
+export async function reflectedClients(address, { ca } = {}) {
+  const credentials = () => (ca ? grpc.credentials.createSsl(ca) : grpc.credentials.createInsecure());
+  const reflection = new GrpcReflection(address, credentials());
   const services = await reflection.listServices();
   const clients = {};
-  for (const name of ['integrator.v1.IntegratorService', 'integrator.v1.OperatorService']) {
+  for (const name of ['integrator.v1.IntegratorService', 'integrator.v1.OperatorService', 'grpc.health.v1.Health']) {
     const descriptor = await reflection.getDescriptorBySymbol(name);
-    const pkg = descriptor.getPackageObject({ keepCase: true, longs: String, defaults: true });
+    const pkg = descriptor.getPackageObject({ keepCase: true, longs: String, enums: String, defaults: true });
     const Ctor = name.split('.').reduce((o, part) => o[part], pkg);
-    clients[name.split('.').pop()] = new Ctor(address, grpc.credentials.createInsecure());
+    clients[name.split('.').pop()] = new Ctor(address, credentials());
   }
-  return { reflection, services, ...clients };
+  return {
+    reflection,
+    services,
+    ...clients,
+    close() {
+      for (const client of Object.values(clients)) client.close();
+    },
+  };
+}
+
+// A CA and a server certificate for localhost and 127.0.0.1, made with the
+// openssl command in `dir`: {ca, cert, key} paths.
+export function makeTlsFiles(dir) {
+  const files = {
+    ca: path.join(dir, 'ca.pem'),
+    cert: path.join(dir, 'server.pem'),
+    key: path.join(dir, 'server.key'),
+  };
+  const caKey = path.join(dir, 'ca.key');
+  const csr = path.join(dir, 'server.csr');
+  const ext = path.join(dir, 'ext.cnf');
+  const run = (args) => execFileSync('openssl', args, { stdio: 'pipe' });
+  run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=test-ca',
+    '-keyout', caKey, '-out', files.ca]);
+  run(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-keyout', files.key, '-out', csr]);
+  writeFileSync(ext, 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
+  run(['x509', '-req', '-in', csr, '-CA', files.ca, '-CAkey', caKey, '-CAcreateserial', '-days', '1',
+    '-extfile', ext, '-out', files.cert]);
+  return files;
 }
 
 // Calls a unary method; resolves {err, res, status} and never rejects.
