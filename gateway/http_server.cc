@@ -192,14 +192,21 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
       getrlimit(RLIMIT_NOFILE, &limit);
     }
   }
+  if (options.listeners_sharing_fds < 1) {
+    return absl::InvalidArgumentError("listeners_sharing_fds must be positive");
+  }
   if (rlimit limit{}; getrlimit(RLIMIT_NOFILE, &limit) == 0 &&
-                      limit.rlim_cur != RLIM_INFINITY &&
-                      static_cast<rlim_t>(options.max_connections) >
-                          limit.rlim_cur - kReservedFds) {
-    options.max_connections =
-        static_cast<int>(std::max<rlim_t>(1, limit.rlim_cur - kReservedFds));
-    std::cerr << "http_server: --max_connections lowered to "
-              << options.max_connections << " by the open-file limit\n";
+                      limit.rlim_cur != RLIM_INFINITY) {
+    const rlim_t share =
+        limit.rlim_cur > kReservedFds
+            ? (limit.rlim_cur - kReservedFds) /
+                  static_cast<rlim_t>(options.listeners_sharing_fds)
+            : 1;
+    if (static_cast<rlim_t>(options.max_connections) > share) {
+      options.max_connections = static_cast<int>(std::max<rlim_t>(1, share));
+      std::cerr << "http_server: --max_connections lowered to "
+                << options.max_connections << " by the open-file limit\n";
+    }
   }
   if (options.threads < 1 || options.max_connections < 1 ||
       options.max_body_bytes < 1) {

@@ -54,6 +54,10 @@ struct HttpServerOptions {
   size_t max_header_bytes = 16 * 1024;
   absl::Duration header_timeout = absl::Seconds(10);
   int max_connections = 10000;
+  // How many listeners in this process split the open-file limit between
+  // them: the cap is lowered to fit this listener's share, less a reserve,
+  // so that floods on every listener together never exhaust descriptors.
+  int listeners_sharing_fds = 1;
 };
 
 struct HttpHandlers {

@@ -63,6 +63,14 @@ sigset_t BlockTerminationSignals() {
   return signals;
 }
 
+// REST and gRPC share the process's open-file limit, half each (see
+// server/transport/grpc_acceptor.h), so floods on both never exhaust it.
+gateway::HttpServerOptions HttpOptions() {
+  gateway::HttpServerOptions options = gateway::HttpServerOptionsFromFlags();
+  options.listeners_sharing_fds = 2;
+  return options;
+}
+
 absl::StatusOr<std::unique_ptr<gateway::RestGateway>> StartGateway(
     integrator::IntegratorServer& server) {
   gateway::RestGatewayOptions options;
@@ -74,7 +82,7 @@ absl::StatusOr<std::unique_ptr<gateway::RestGateway>> StartGateway(
   return gateway::RestGateway::Start(
       *google::protobuf::DescriptorPool::generated_pool(),
       server.ServiceNames(), server.InProcessChannel(), std::move(options),
-      gateway::HttpServerOptionsFromFlags());
+      HttpOptions());
 }
 
 }  // namespace

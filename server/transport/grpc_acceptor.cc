@@ -176,7 +176,6 @@ void GrpcAcceptor::Run() {
   OpenConnections open;
   absl::Time next_recount = absl::InfinitePast();
   bool starved = false;  // out of descriptors: log once per episode
-  size_t refused = 0;
   while (!stopping_.load()) {
     pollfd fds[2] = {{listen_fd_, POLLIN, 0}, {wake_read_, POLLIN, 0}};
     // While starved, only the wake pipe is watched, for `backoff`: the
@@ -196,6 +195,7 @@ void GrpcAcceptor::Run() {
     if (fd < 0) {
       const int error = errno;
       if (OutOfDescriptors(error)) {
+        starved_.fetch_add(1);
         if (!starved) {
           std::cerr << "grpc_acceptor: accept failed (" << std::strerror(error)
                     << "); retrying every "
@@ -216,9 +216,9 @@ void GrpcAcceptor::Run() {
       next_recount = absl::Now() + kRecountInterval;
     }
     if (open.Count() >= static_cast<size_t>(options_.max_connections)) {
-      if (refused++ % 1000 == 0) {
+      if (refused_.fetch_add(1) % 1000 == 0) {
         std::cerr << "grpc_acceptor: " << options_.max_connections
-                  << " connections open; closing new ones (" << refused
+                  << " connections open; closing new ones (" << refused_.load()
                   << " so far)\n";
       }
       continue;  // `connection` closes here
@@ -231,6 +231,7 @@ void GrpcAcceptor::Run() {
     params.listener_fd = listen_fd_;
     params.fd = connection.release();
     handoff_->HandleNewConnection(&params);
+    accepted_.fetch_add(1);
   }
 }
 

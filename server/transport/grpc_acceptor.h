@@ -19,7 +19,11 @@
 //   the backlog and are served as soon as descriptors are free.
 // - At most `max_connections` handed-over connections are open at once
 //   (counted as in open_connections.h); one over the cap is closed at once,
-//   and gRPC clients retry with their backoff.
+//   and gRPC clients retry with their backoff. The cap is lowered to half
+//   the open-file limit less a reserve (the REST face takes the other
+//   half), so connection floods never exhaust descriptors: gRPC 1.51 was
+//   seen (UBSan) to use freed memory when a TLS handshake completes while
+//   the process is out of them.
 //
 // EXAMPLE:
 //   absl::StatusOr<std::unique_ptr<GrpcAcceptor>> acceptor =
@@ -36,6 +40,7 @@
 #include <grpcpp/server_builder.h>
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <thread>
@@ -66,6 +71,10 @@ class GrpcAcceptor {
   void Stop();
 
   int port() const { return port_; }
+  // Counters since Bind(), for tests and metrics.
+  int64_t accepted() const { return accepted_.load(); }
+  int64_t refused_over_cap() const { return refused_.load(); }
+  int64_t out_of_descriptors() const { return starved_.load(); }
   // The cap in force (the option, lowered to fit the open-file limit).
   int max_connections() const { return options_.max_connections; }
 
@@ -82,6 +91,9 @@ class GrpcAcceptor {
   std::unique_ptr<grpc::experimental::ExternalConnectionAcceptor> handoff_;
   std::thread thread_;
   std::atomic<bool> stopping_{false};
+  std::atomic<int64_t> accepted_{0};
+  std::atomic<int64_t> refused_{0};
+  std::atomic<int64_t> starved_{0};  // accept4 failures for want of fds
 };
 
 }  // namespace integrator::transport

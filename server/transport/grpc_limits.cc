@@ -1,7 +1,6 @@
 #include "server/transport/grpc_limits.h"
 
 #include <grpc/grpc.h>
-#include <grpcpp/resource_quota.h>
 
 #include <algorithm>
 #include <climits>
@@ -38,9 +37,6 @@ void ApplyGrpcLimits(const GrpcLimits& limits, grpc::ServerBuilder& builder) {
                              Millis(limits.max_connection_age));
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
                              Millis(limits.max_connection_age_grace));
-  grpc::ResourceQuota quota("integrator-grpc");
-  quota.Resize(limits.memory_quota_bytes);
-  builder.SetResourceQuota(quota);
 }
 
 }  // namespace integrator::transport

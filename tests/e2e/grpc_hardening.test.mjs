@@ -54,7 +54,10 @@ async function servesAgain(address, key, { ca, withinMs }) {
 }
 
 // Under `ulimit -n 256`: 150 idle REST connections, then 300 idle HTTP/2
-// connections on the gRPC port, run the process out of descriptors.
+// connections on the gRPC port, more than either face's share of the
+// descriptors; the caps hold, nothing runs out, and after the release both
+// faces serve again. (Back-off when descriptors do run out is tested in
+// server/transport/grpc_acceptor_test.cc.)
 async function exhaustThenRecover(label, extraArgs, { ca } = {}) {
   const { server, key } = await startWithKey(['--header_timeout=30s', ...extraArgs], { nofile: 256 });
   const rest = [];
@@ -69,8 +72,9 @@ async function exhaustThenRecover(label, extraArgs, { ca } = {}) {
   }
   const states = await Promise.all(idle);
   await sleep(500);
-  assert.match(server.log(), /grpc_acceptor: accept failed \(Too many open files\)/,
-    `${label}: the process ran out of descriptors:\n${server.log()}`);
+  assert.match(server.log(), /grpc_acceptor: \d+ connections open; closing new ones/,
+    `${label}: the gRPC cap held:\n${server.log()}`);
+  assert.doesNotMatch(server.log(), /Too many open files/, `${label}: no descriptor ran out`);
   console.log(`# ${label}: ${states.filter(Boolean).length} of 300 connected`);
   for (const state of states) if (state) closeH2(state);
   for (const socket of rest) socket.destroy();
@@ -82,7 +86,7 @@ async function exhaustThenRecover(label, extraArgs, { ca } = {}) {
   assert.equal(res.status, 200, `${label}: REST serves too`);
 }
 
-test('out of descriptors, the gRPC port keeps accepting and serves again within 5 s', async () => {
+test('over both connection caps under ulimit -n 256, the gRPC port serves again within 5 s', async () => {
   await exhaustThenRecover('plaintext', []);
 });
 
