@@ -1,5 +1,9 @@
 #include "gateway/field_setter.h"
 
+#include <memory>
+#include <set>
+
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -7,6 +11,8 @@
 #include "gateway/gateway_error.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/reflection.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
 
 namespace gateway {
 namespace {
@@ -73,35 +79,69 @@ const FieldDescriptor* FindFieldPath(const Descriptor* type,
   return field;
 }
 
-absl::Status SetFieldFromText(Message* message,
-                              const std::vector<std::string>& path,
-                              absl::string_view text,
-                              std::set<const FieldDescriptor*>* seen) {
-  const std::string json_path = JsonFieldPath(message->GetDescriptor(), path);
-  const FieldDescriptor* leaf = FindFieldPath(message->GetDescriptor(), path);
-  if (leaf == nullptr || leaf->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
-    return GatewayFieldError(json_path,
-                             absl::StrCat(json_path,
-                                          " is not a field that can be "
-                                          "set from the URL or a form"));
+namespace {
+
+// proto3 JSON reads these messages from a JSON string (or, for wrappers,
+// from the wrapped scalar), so a URL or form value can set them too.
+bool IsWrapper(const Descriptor& type) {
+  static const auto* const kWrappers = new std::set<std::string>{
+      "google.protobuf.DoubleValue", "google.protobuf.FloatValue",
+      "google.protobuf.Int64Value",  "google.protobuf.UInt64Value",
+      "google.protobuf.Int32Value",  "google.protobuf.UInt32Value",
+      "google.protobuf.BoolValue",   "google.protobuf.StringValue",
+      "google.protobuf.BytesValue"};
+  return kWrappers->count(type.full_name()) > 0;
+}
+
+// What a JSON string of this well-known type must hold; null when the type
+// is not one that a JSON string represents.
+const char* StringFormOf(const Descriptor& type) {
+  if (type.full_name() == "google.protobuf.Timestamp") {
+    return "an RFC 3339 timestamp such as 2017-01-15T01:30:15.01Z";
   }
-  Message* target = message;
-  for (size_t i = 0; i + 1 < path.size(); ++i) {
-    const FieldDescriptor* hop = FindField(target->GetDescriptor(), path[i]);
-    target = target->GetReflection()->MutableMessage(target, hop);
+  if (type.full_name() == "google.protobuf.Duration") {
+    return "a duration in seconds such as 1.5s";
   }
-  if (!leaf->is_repeated() && !seen->insert(leaf).second) {
-    return GatewayFieldError(
-        json_path, absl::StrCat(json_path, " is given more than once"));
+  if (type.full_name() == "google.protobuf.FieldMask") {
+    return "a comma-separated list of field paths";
   }
+  return nullptr;
+}
+
+bool SettableFromText(const FieldDescriptor& field) {
+  if (field.cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) return true;
+  if (field.is_map()) return false;
+  return IsWrapper(*field.message_type()) ||
+         StringFormOf(*field.message_type()) != nullptr;
+}
+
+// Base64 in either alphabet, padded or not (as grpc-gateway and Envoy read
+// bytes from a URL).
+bool DecodeBase64(absl::string_view text, std::string* out) {
+  if (text.find_first_of("-_") != absl::string_view::npos) {
+    return absl::WebSafeBase64Unescape(text, out);
+  }
+  return absl::Base64Unescape(text, out);
+}
+
+absl::Status SetScalarFromText(Message* target, const FieldDescriptor* leaf,
+                               const std::string& value,
+                               const std::string& json_path) {
   const Reflection* r = target->GetReflection();
   const bool rep = leaf->is_repeated();
-  const std::string value(text);
   switch (leaf->cpp_type()) {
-    case FieldDescriptor::CPPTYPE_STRING:
-      rep ? r->AddString(target, leaf, value)
-          : r->SetString(target, leaf, value);
+    case FieldDescriptor::CPPTYPE_STRING: {
+      if (leaf->type() != FieldDescriptor::TYPE_BYTES) {
+        rep ? r->AddString(target, leaf, value)
+            : r->SetString(target, leaf, value);
+        return absl::OkStatus();
+      }
+      std::string bytes;
+      if (!DecodeBase64(value, &bytes)) return WrongType(json_path, "base64");
+      rep ? r->AddString(target, leaf, std::move(bytes))
+          : r->SetString(target, leaf, std::move(bytes));
       return absl::OkStatus();
+    }
     case FieldDescriptor::CPPTYPE_BOOL: {
       if (value != "true" && value != "false")
         return WrongType(json_path, "true or false");
@@ -163,6 +203,79 @@ absl::Status SetFieldFromText(Message* message,
     default:
       return WrongType(json_path, "a scalar");
   }
+}
+
+// Sets a wrapper or a well-known type held as a JSON string.
+absl::Status SetWellKnownFromText(Message* target, const FieldDescriptor* leaf,
+                                  const std::string& value,
+                                  const std::string& json_path) {
+  const Descriptor& type = *leaf->message_type();
+  std::unique_ptr<Message> parsed(
+      target->GetReflection()->GetMessageFactory()->GetPrototype(&type)->New());
+  if (IsWrapper(type)) {
+    if (absl::Status s = SetScalarFromText(
+            parsed.get(), type.FindFieldByNumber(1), value, json_path);
+        !s.ok()) {
+      return s;
+    }
+  } else {
+    // Protobuf's own JSON reader, given the value as a JSON string.
+    google::protobuf::Value literal;
+    literal.set_string_value(value);
+    std::string json;
+    if (!google::protobuf::util::MessageToJsonString(literal, &json).ok() ||
+        !google::protobuf::util::JsonStringToMessage(json, parsed.get()).ok()) {
+      return WrongType(json_path, StringFormOf(type));
+    }
+  }
+  const Reflection* r = target->GetReflection();
+  Message* slot = leaf->is_repeated() ? r->AddMessage(target, leaf)
+                                      : r->MutableMessage(target, leaf);
+  slot->CopyFrom(*parsed);
+  return absl::OkStatus();
+}
+
+// The message that holds the last field of `path` (validated by the
+// caller), created along the way.
+Message* OwnerOf(Message* message, const std::vector<std::string>& path) {
+  Message* target = message;
+  for (size_t i = 0; i + 1 < path.size(); ++i) {
+    const FieldDescriptor* hop = FindField(target->GetDescriptor(), path[i]);
+    target = target->GetReflection()->MutableMessage(target, hop);
+  }
+  return target;
+}
+
+}  // namespace
+
+absl::Status SetFieldFromText(Message* message,
+                              const std::vector<std::string>& path,
+                              absl::string_view text,
+                              std::set<const FieldDescriptor*>* seen) {
+  const std::string json_path = JsonFieldPath(message->GetDescriptor(), path);
+  const FieldDescriptor* leaf = FindFieldPath(message->GetDescriptor(), path);
+  if (leaf == nullptr || !SettableFromText(*leaf)) {
+    return GatewayFieldError(json_path,
+                             absl::StrCat(json_path,
+                                          " is not a field that can be "
+                                          "set from the URL or a form"));
+  }
+  if (!leaf->is_repeated() && !seen->insert(leaf).second) {
+    return GatewayFieldError(
+        json_path, absl::StrCat(json_path, " is given more than once"));
+  }
+  Message* target = OwnerOf(message, path);
+  const std::string value(text);
+  return leaf->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE
+             ? SetWellKnownFromText(target, leaf, value, json_path)
+             : SetScalarFromText(target, leaf, value, json_path);
+}
+
+void ClearFieldPath(Message* message, const std::vector<std::string>& path) {
+  const FieldDescriptor* leaf = FindFieldPath(message->GetDescriptor(), path);
+  if (leaf == nullptr) return;
+  Message* owner = OwnerOf(message, path);
+  owner->GetReflection()->ClearField(owner, leaf);
 }
 
 }  // namespace gateway

@@ -3,9 +3,13 @@
 //
 // Contract: `path` holds proto field names or JSON names, from the top-level
 // message down; intermediate hops must be singular message fields. The text
-// is converted by the field's type (strings and bytes verbatim, integers and
-// floats strictly, bools as true/false, enums by name or number). A repeated
-// scalar field gets the value appended; a singular one set twice is an error.
+// is converted by the field's type as proto3's JSON mapping reads it from a
+// string: strings verbatim, bytes from base64 (standard or URL-safe, padded
+// or not), integers and floats strictly, bools as true/false, enums by name
+// or number; the wrapper types by their wrapped scalar; Timestamp, Duration
+// and FieldMask by Protobuf's JSON reader. Other message fields cannot be
+// set from text. A repeated field gets the value appended; a singular one
+// set twice is an error.
 // Errors are 400 GatewayFieldErrors naming the field by its JSON path; they
 // never quote the value.
 //
@@ -44,11 +48,17 @@ const google::protobuf::FieldDescriptor* FindFieldPath(
     const std::vector<std::string>& path);
 
 // `seen` collects the fields already set, to refuse a second value for a
-// singular field.
+// singular field. A message field on the way is created if absent.
 absl::Status SetFieldFromText(
     google::protobuf::Message* message, const std::vector<std::string>& path,
     absl::string_view text,
     std::set<const google::protobuf::FieldDescriptor*>* seen);
+
+// Clears the field at `path` in the message that holds it (a nested path
+// clears inside its parent, which is created if absent). Unknown paths are
+// ignored.
+void ClearFieldPath(google::protobuf::Message* message,
+                    const std::vector<std::string>& path);
 
 }  // namespace gateway
 

@@ -17,7 +17,8 @@ inline std::shared_ptr<const RouteTable> TestRoutes() {
   (void)gwtest::v1::SetSecretRequest::descriptor();
   static const std::shared_ptr<const RouteTable> routes =
       *RouteTable::Build(*google::protobuf::DescriptorPool::generated_pool(),
-                         {std::string("gwtest.v1.ThingService")});
+                         {std::string("gwtest.v1.ThingService"),
+                          std::string("gwtest.v1.ShelfService")});
   return routes;
 }
 

@@ -123,10 +123,6 @@ absl::Status DiagnoseJsonBody(const google::protobuf::Descriptor& type,
 // Parses the JSON body into `target`, which must still be empty. The valid
 // case costs one parse; only a refused body is parsed again to explain why.
 absl::Status ParseJsonBody(Message* target, absl::string_view body) {
-  if (body.empty()) {
-    return GatewayError(400, "INVALID_BODY",
-                        "the request body is empty; send a JSON object");
-  }
   if (!IsValidUtf8(body)) {
     return GatewayError(400, "INVALID_ENCODING",
                         "the request body is not valid UTF-8");
@@ -142,6 +138,41 @@ absl::Status ParseJsonBody(Message* target, absl::string_view body) {
   return DiagnoseJsonBody(*target->GetDescriptor(), json);
 }
 
+// Parses a body that is one JSON value (an array, a string, a number...)
+// into `field`, a repeated, map or scalar field named by `body`. Protobuf
+// reads fields only inside an object, so the value is put into one
+// ({"<json_name>": <body>}) after checking that it is exactly one JSON
+// value: nothing in the body can reach another field.
+absl::Status ParseJsonBodyIntoField(Message* message,
+                                    const FieldDescriptor* field,
+                                    absl::string_view body) {
+  if (!IsValidUtf8(body)) {
+    return GatewayError(400, "INVALID_ENCODING",
+                        "the request body is not valid UTF-8");
+  }
+  if (absl::Status s = CheckJsonDepth(body, kMaxJsonDepth - 1); !s.ok()) {
+    return s;
+  }
+  google::protobuf::Value value;
+  if (!google::protobuf::util::JsonStringToMessage(
+           google::protobuf::StringPiece(body.data(), body.size()), &value)
+           .ok()) {
+    return GatewayError(400, "MALFORMED_JSON",
+                        "the request body is not valid JSON");
+  }
+  const std::string wrapped =
+      absl::StrCat("{\"", field->json_name(), "\":", body, "}");
+  std::unique_ptr<Message> scratch(message->New());
+  if (!google::protobuf::util::JsonStringToMessage(wrapped, scratch.get())
+           .ok()) {
+    return GatewayFieldError(
+        field->json_name(),
+        absl::StrCat("the request body does not match ", field->json_name()));
+  }
+  message->GetReflection()->SwapFields(message, scratch.get(), {field});
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Message>> BindRequest(
@@ -152,17 +183,35 @@ absl::StatusOr<std::unique_ptr<Message>> BindRequest(
   std::set<const FieldDescriptor*> seen;
   std::set<const FieldDescriptor*> set_by_body;
 
-  if (!route.body_field.empty()) {
+  // An empty body sets nothing, as in grpc-gateway and Envoy: the API's
+  // own validation says what was required.
+  if (!route.body_field.empty() && !body.empty()) {
     absl::StatusOr<BodyKind> kind = ClassifyContentType(content_type);
     if (!kind.ok()) return kind.status();
     Message* target = message.get();
-    if (route.body_field != "*") {
-      const FieldDescriptor* field =
-          message->GetDescriptor()->FindFieldByName(route.body_field);
-      set_by_body.insert(field);
+    const FieldDescriptor* field =
+        route.body_field == "*"
+            ? nullptr
+            : message->GetDescriptor()->FindFieldByName(route.body_field);
+    if (field != nullptr) set_by_body.insert(field);
+    const bool whole_message =
+        field == nullptr ||
+        (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
+         !field->is_repeated() && !field->is_map());
+    if (field != nullptr && whole_message) {
       target = message->GetReflection()->MutableMessage(message.get(), field);
     }
-    if (*kind == BodyKind::kJson) {
+    if (!whole_message) {
+      if (*kind != BodyKind::kJson) {
+        return GatewayError(415, "UNSUPPORTED_MEDIA_TYPE",
+                            "this route takes a JSON value as its body; send "
+                            "application/json");
+      }
+      if (absl::Status s = ParseJsonBodyIntoField(message.get(), field, body);
+          !s.ok()) {
+        return s;
+      }
+    } else if (*kind == BodyKind::kJson) {
       if (absl::Status s = ParseJsonBody(target, body); !s.ok()) return s;
     } else {
       absl::StatusOr<std::vector<std::pair<std::string, std::string>>> pairs =
@@ -175,7 +224,7 @@ absl::StatusOr<std::unique_ptr<Message>> BindRequest(
         return s;
       }
     }
-  } else if (!body.empty()) {
+  } else if (route.body_field.empty() && !body.empty()) {
     return GatewayError(400, "INVALID_BODY",
                         "this route takes no request body");
   }
@@ -207,11 +256,9 @@ absl::StatusOr<std::unique_ptr<Message>> BindRequest(
                           "the path is not valid UTF-8");
     }
     std::set<const FieldDescriptor*> path_seen;
-    const FieldDescriptor* field =
-        FindFieldPath(message->GetDescriptor(), binding.field_path);
-    if (field != nullptr && !field->is_repeated()) {
-      message->GetReflection()->ClearField(message.get(), field);
-    }
+    // The path wins over the body: clear what the body set, in the message
+    // that holds the field (a nested path such as {book.id} included).
+    ClearFieldPath(message.get(), binding.field_path);
     if (absl::Status s = SetFieldFromText(message.get(), binding.field_path,
                                           binding.value, &path_seen);
         !s.ok()) {
@@ -219,32 +266,6 @@ absl::StatusOr<std::unique_ptr<Message>> BindRequest(
     }
   }
   return message;
-}
-
-absl::StatusOr<std::string> ResponseToJson(const RouteMethod& route,
-                                           absl::string_view serialized) {
-  std::unique_ptr<Message> response(route.response_prototype->New());
-  if (!response->ParseFromArray(serialized.data(),
-                                static_cast<int>(serialized.size()))) {
-    return absl::InternalError("the upstream response could not be parsed");
-  }
-  const Message* shown = response.get();
-  if (!route.response_body.empty()) {
-    const FieldDescriptor* field =
-        response->GetDescriptor()->FindFieldByName(route.response_body);
-    if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
-        !field->is_repeated()) {
-      shown = &response->GetReflection()->GetMessage(*response, field);
-    }
-  }
-  google::protobuf::util::JsonPrintOptions options;
-  options.always_print_primitive_fields = true;
-  std::string json;
-  if (!google::protobuf::util::MessageToJsonString(*shown, &json, options)
-           .ok()) {
-    return absl::InternalError("the upstream response could not be rendered");
-  }
-  return json;
 }
 
 }  // namespace gateway

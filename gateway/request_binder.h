@@ -10,9 +10,15 @@
 // - application/x-www-form-urlencoded fields map like query parameters and
 //   must decode to valid UTF-8. multipart/form-data is a 415 that says so;
 //   any other content type is a 415.
+// - `body` may name any top-level field (http.proto): a singular message
+//   takes a JSON object (or form fields); a repeated, map or scalar field
+//   takes exactly one JSON value of its type. An empty body sets nothing,
+//   as grpc-gateway and Envoy read it; the API's own validation decides
+//   what was required.
 // - Query parameters may set only fields that neither the body nor the path
-//   sets; unknown ones are a 400.
-// - Path variables are set last and win.
+//   sets; unknown ones are a 400. Bytes are base64; wrappers, Timestamp,
+//   Duration and FieldMask take their JSON string forms (field_setter.h).
+// - Path variables are set last and win, nested ones ({shelf.id}) included.
 // No error text contains input bytes, apart from a field name that passed a
 // strict [A-Za-z0-9_.] check. Thread-safe: no shared mutable state.
 //
@@ -42,10 +48,6 @@ absl::StatusOr<std::unique_ptr<google::protobuf::Message>> BindRequest(
     const RouteMethod& route, absl::string_view content_type,
     absl::string_view body, absl::string_view query,
     const std::vector<VariableBinding>& bindings);
-
-// Renders a response message as JSON (or its response_body field).
-absl::StatusOr<std::string> ResponseToJson(const RouteMethod& route,
-                                           absl::string_view serialized);
 
 }  // namespace gateway
 

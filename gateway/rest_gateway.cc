@@ -1,5 +1,7 @@
 #include "gateway/rest_gateway.h"
 
+#include <iostream>
+
 namespace gateway {
 
 absl::StatusOr<std::unique_ptr<RestGateway>> RestGateway::Start(
@@ -10,6 +12,9 @@ absl::StatusOr<std::unique_ptr<RestGateway>> RestGateway::Start(
   absl::StatusOr<std::shared_ptr<const RouteTable>> routes =
       RouteTable::Build(pool, services);
   if (!routes.ok()) return routes.status();
+  for (const std::string& skipped : (*routes)->skipped_rules()) {
+    std::cerr << "gateway: route not served: " << skipped << "\n";
+  }
   auto upstream = std::make_shared<UpstreamCaller>(std::move(channel),
                                                    options.request_timeout);
   auto transcoder = std::make_unique<Transcoder>(*routes, upstream,

@@ -68,14 +68,11 @@ absl::Status CheckBinding(const MethodDescriptor& method, const Binding& b) {
           " is not a singular scalar field of the request"));
     }
   }
-  if (!b.body.empty() && b.body != "*") {
-    const FieldDescriptor* field = method.input_type()->FindFieldByName(b.body);
-    if (field == nullptr || field->is_repeated() ||
-        field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          where, ": body \"", b.body,
-          "\" must be \"*\" or a singular message field of the request"));
-    }
+  if (!b.body.empty() && b.body != "*" &&
+      method.input_type()->FindFieldByName(b.body) == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, ": body \"", b.body,
+                     "\" must be \"*\" or a top-level field of the request"));
   }
   if (!b.response_body.empty() &&
       method.output_type()->FindFieldByName(b.response_body) == nullptr) {
@@ -108,8 +105,9 @@ absl::StatusOr<std::shared_ptr<const RouteTable>> RouteTable::Build(
       const MethodDescriptor* method = service->method(i);
       if (!method->options().HasExtension(google::api::http)) continue;
       if (method->client_streaming() || method->server_streaming()) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            method->full_name(), ": streaming methods cannot be transcoded"));
+        table->skipped_.push_back(absl::StrCat(
+            method->full_name(), ": streaming methods are not transcoded"));
+        continue;
       }
       const google::api::HttpRule& rule =
           method->options().GetExtension(google::api::http);
@@ -118,12 +116,18 @@ absl::StatusOr<std::shared_ptr<const RouteTable>> RouteTable::Build(
         rules.push_back(&extra);
       }
       for (const google::api::HttpRule* r : rules) {
+        // A rule that cannot be served is skipped and reported; the other
+        // routes, of this method too, are served.
         absl::StatusOr<Binding> binding = BindingOf(*r);
         if (!binding.ok()) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              method->full_name(), ": ", binding.status().message()));
+          table->skipped_.push_back(absl::StrCat(method->full_name(), ": ",
+                                                 binding.status().message()));
+          continue;
         }
-        if (absl::Status s = CheckBinding(*method, *binding); !s.ok()) return s;
+        if (absl::Status s = CheckBinding(*method, *binding); !s.ok()) {
+          table->skipped_.push_back(std::string(s.message()));
+          continue;
+        }
         RouteMethod route;
         route.method = method;
         route.rpc_path =
@@ -139,9 +143,10 @@ absl::StatusOr<std::shared_ptr<const RouteTable>> RouteTable::Build(
                 builder.Register(binding->http_method, binding->path,
                                  binding->body, std::move(route));
             !s.ok()) {
-          return absl::InvalidArgumentError(
+          table->skipped_.push_back(
               absl::StrCat(method->full_name(), " (", binding->http_method, " ",
                            binding->path, "): ", s.message()));
+          continue;
         }
         ++table->route_count_;
       }

@@ -5,11 +5,15 @@
 //
 // Contract:
 // - Reads each method's (google.api.http) option and its
-//   additional_bindings; methods without one get no route. Streaming methods
-//   are refused.
-// - Every template variable, `body` and `response_body` must name a field of
-//   the request/response message, or Build fails with InvalidArgument naming
-//   the method: a bad annotation is a start-up error, not a runtime 500.
+//   additional_bindings; methods without one get no route.
+// - A rule that cannot be served is skipped, never half-served: a streaming
+//   method, a template that does not parse, a path variable that is not a
+//   singular scalar field, a `body` or `response_body` that names no
+//   top-level field, a template that another rule already took. Each skip
+//   is listed in skipped_rules() with the method and the reason, for the
+//   caller to log; every other route is served, so one bad rule of an
+//   upstream never takes the rest down. Build fails only when a listed
+//   service is not in the pool.
 // - Request and response prototypes are made once here, so a request only
 //   calls New() on them.
 // The DescriptorPool must outlive the table.
@@ -53,6 +57,8 @@ class RouteTable {
 
   const PathMatcher<RouteMethod>& matcher() const { return *matcher_; }
   size_t route_count() const { return route_count_; }
+  // "<method> (<verb> <template>): <why>" for each rule not served.
+  const std::vector<std::string>& skipped_rules() const { return skipped_; }
 
  private:
   // Only Build() makes tables, so every table has a matcher.
@@ -68,6 +74,7 @@ class RouteTable {
   std::unique_ptr<google::protobuf::DynamicMessageFactory> factory_;
   std::unique_ptr<PathMatcher<RouteMethod>> matcher_;
   size_t route_count_ = 0;
+  std::vector<std::string> skipped_;
 };
 
 }  // namespace gateway

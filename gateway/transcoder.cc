@@ -15,6 +15,7 @@
 #include "gateway/header_policy.h"
 #include "gateway/problem_renderer.h"
 #include "gateway/request_binder.h"
+#include "gateway/response_renderer.h"
 #include "proto/rpc/request_id.h"
 #include "proto/rpc/status_details.h"
 
