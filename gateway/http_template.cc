@@ -47,6 +47,9 @@ class HttpTemplate::Parser {
           "invalid path template: longer than 4096 bytes");
     }
     if (AtEnd() || Peek() != '/') return Error("must start with '/'");
+    // The root, a route with no segments (Envoy serves it; http.proto's
+    // grammar has no spelling for it).
+    if (input_ == "/") return std::move(result_);
     ++pos_;
     if (absl::Status s = ParseSegments(); !s.ok()) return s;
     if (!AtEnd() && Peek() == ':') {
@@ -56,10 +59,6 @@ class HttpTemplate::Parser {
     }
     if (!AtEnd()) {
       return Error(Peek() == '}' ? "unbalanced '}'" : "unexpected character");
-    }
-    if (multi_index_ >= 0 &&
-        static_cast<size_t>(multi_index_) + 1 != result_.segments_.size()) {
-      return Error("'**' must be the last segment");
     }
     std::set<std::vector<std::string>> seen;
     for (const Variable& var : result_.variables_) {
@@ -181,10 +180,7 @@ class HttpTemplate::Parser {
     ++pos_;
     in_variable_ = false;
     var.end_segment = static_cast<int>(result_.segments_.size());
-    if (multi_index_ >= var.start_segment) {
-      var.has_multi_segment_wildcard = true;
-      var.end_segment = -1;
-    }
+    var.has_multi_segment_wildcard = multi_index_ >= var.start_segment;
     result_.variables_.push_back(std::move(var));
     return absl::OkStatus();
   }

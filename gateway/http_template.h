@@ -1,11 +1,16 @@
 // Parser for the google.api.HttpRule path template grammar (http.proto):
 //
-//   Template  = "/" Segments [ Verb ] ;
+//   Template  = "/" Segments [ Verb ] | "/" ;
 //   Segments  = Segment { "/" Segment } ;
 //   Segment   = "*" | "**" | LITERAL | Variable ;
 //   Variable  = "{" FieldPath [ "=" Segments ] "}" ;
 //   FieldPath = IDENT { "." IDENT } ;
 //   Verb      = ":" LITERAL ;
+//
+// Beyond http.proto, as grpc-gateway v2 and Envoy's transcoder accept them:
+// "**" may be followed by more segments (literals, "*", variables; the tail
+// then has a fixed length, as in "/a/{x=b/**/y}/z:verb"), and "/" alone is
+// the root route.
 //
 // Contract:
 //  - Input is any byte string; nothing is assumed about it, so the parser is
@@ -13,10 +18,10 @@
 //    descriptors, so error messages may quote the (escaped) template.
 //  - Parsing is strict, because a permissive parser would let two different
 //    spellings of a route collide silently in the PathMatcher. Rejected:
-//    missing leading "/", empty segments (including a trailing "/"), "**"
-//    anywhere but last (a verb may follow it), more than one "**", nested
-//    variables, unbalanced braces, invalid identifiers, a field bound twice,
-//    templates over kMaxTemplateBytes or kMaxSegments.
+//    missing leading "/", empty segments (including a trailing "/"), more
+//    than one "**", nested variables, unbalanced braces, invalid
+//    identifiers, a field bound twice, templates over kMaxTemplateBytes or
+//    kMaxSegments.
 //  - LITERAL is an RFC 3986 pchar sequence without ':' and '*' (':' is
 //    reserved for the verb). Literals are kept exactly as written: the
 //    matcher compares them with the raw, still percent-encoded request path.
@@ -56,11 +61,13 @@ class HttpTemplate {
 
   struct Variable {
     std::vector<std::string> field_path;
-    // Half-open range [start_segment, end_segment) into segments().
+    // Half-open range [start_segment, end_segment) into segments(). When
+    // the template has "**", a request segment's index depends on the
+    // request for every template segment from the "**" on (the matcher
+    // counts those from the end).
     int start_segment = 0;
-    // -1 when the variable ends with "**": its extent then depends on the
-    // request path, not on the template.
     int end_segment = 0;
+    // The variable's segments include the "**".
     bool has_multi_segment_wildcard = false;
 
     // Per http.proto, multi-segment variables keep "%2F" encoded when
@@ -83,7 +90,8 @@ class HttpTemplate {
   // Returns InvalidArgument with a fixed reason for any malformed template.
   static absl::StatusOr<HttpTemplate> Parse(absl::string_view path_template);
 
-  // Literal text, kSingleWildcard or kMultiWildcard; never empty.
+  // Literal text, kSingleWildcard or kMultiWildcard; never empty. Empty
+  // for the root template "/".
   const std::vector<std::string>& segments() const { return segments_; }
   // Empty when the template has no verb.
   const std::string& verb() const { return verb_; }

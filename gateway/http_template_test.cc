@@ -82,14 +82,14 @@ TEST(HttpTemplateTest, VariableWithLiteralOnly) {
 TEST(HttpTemplateTest, VariableWithMultiWildcard) {
   HttpTemplate t = MustParse("/v1/{path=**}");
   EXPECT_EQ(t.segments(), (Segments{"v1", "**"}));
-  EXPECT_EQ(t.variables()[0], Var({"path"}, 1, -1, true));
+  EXPECT_EQ(t.variables()[0], Var({"path"}, 1, 2, true));
   EXPECT_TRUE(t.variables()[0].IsMultiSegment());
 }
 
 TEST(HttpTemplateTest, VariableWithPrefixAndMultiWildcard) {
   HttpTemplate t = MustParse("/v1/{name=objects/**}");
   EXPECT_EQ(t.segments(), (Segments{"v1", "objects", "**"}));
-  EXPECT_EQ(t.variables()[0], Var({"name"}, 1, -1, true));
+  EXPECT_EQ(t.variables()[0], Var({"name"}, 1, 3, true));
 }
 
 TEST(HttpTemplateTest, Verb) {
@@ -109,7 +109,7 @@ TEST(HttpTemplateTest, VerbWithVariables) {
 
   HttpTemplate m = MustParse("/v1/{name=**}:watch");
   EXPECT_EQ(m.verb(), "watch");
-  EXPECT_EQ(m.variables()[0], Var({"name"}, 1, -1, true));
+  EXPECT_EQ(m.variables()[0], Var({"name"}, 1, 2, true));
 
   EXPECT_EQ(MustParse("/a/**:x").verb(), "x");
   EXPECT_EQ(MustParse("/a/*:x").verb(), "x");
@@ -120,7 +120,39 @@ TEST(HttpTemplateTest, MultipleVariables) {
   ASSERT_EQ(t.variables().size(), 3u);
   EXPECT_EQ(t.variables()[0], Var({"a"}, 1, 2));
   EXPECT_EQ(t.variables()[1], Var({"b", "c"}, 3, 5));
-  EXPECT_EQ(t.variables()[2], Var({"d"}, 5, -1, true));
+  EXPECT_EQ(t.variables()[2], Var({"d"}, 5, 6, true));
+}
+
+// What grpc-gateway v2 and Envoy accept beyond http.proto's grammar: one
+// "**" followed by a fixed tail, alone or inside a variable, and the root.
+TEST(HttpTemplateTest, MultiWildcardFollowedByATail) {
+  HttpTemplate a = MustParse("/a/**/x");
+  EXPECT_EQ(a.segments(), (Segments{"a", "**", "x"}));
+
+  HttpTemplate b = MustParse("/{x=**}/a/b:verb");
+  EXPECT_EQ(b.segments(), (Segments{"**", "a", "b"}));
+  EXPECT_EQ(b.verb(), "verb");
+  EXPECT_EQ(b.variables()[0], Var({"x"}, 0, 1, true));
+
+  HttpTemplate c = MustParse("/a/{x=b/*/**/y/z}/foo");
+  EXPECT_EQ(c.segments(), (Segments{"a", "b", "*", "**", "y", "z", "foo"}));
+  EXPECT_EQ(c.variables()[0], Var({"x"}, 1, 6, true));
+
+  HttpTemplate d = MustParse("/c/{x=*}/{y=d/**}/e:verb");
+  EXPECT_EQ(d.segments(), (Segments{"c", "*", "d", "**", "e"}));
+  EXPECT_EQ(d.variables()[0], Var({"x"}, 1, 2));
+  EXPECT_EQ(d.variables()[1], Var({"y"}, 2, 4, true));
+
+  HttpTemplate e = MustParse("/a/**/{id}");
+  EXPECT_EQ(e.variables()[0], Var({"id"}, 2, 3));
+  EXPECT_FALSE(e.variables()[0].IsMultiSegment());
+}
+
+TEST(HttpTemplateTest, RootTemplate) {
+  HttpTemplate root = MustParse("/");
+  EXPECT_TRUE(root.segments().empty());
+  EXPECT_TRUE(root.variables().empty());
+  EXPECT_EQ(root.StructuralKey(), "/");
 }
 
 TEST(HttpTemplateTest, StructuralKeyIgnoresNames) {
@@ -140,7 +172,6 @@ TEST(HttpTemplateTest, Rejections) {
   const char* const kBad[] = {
       "",                // empty
       "a/b",             // missing leading '/'
-      "/",               // no segments
       "//a",             // empty segment
       "/a//b",           // empty segment
       "/a/",             // trailing slash
@@ -148,8 +179,8 @@ TEST(HttpTemplateTest, Rejections) {
       "/a:",             // empty verb
       "/a:b:c",          // ':' in verb
       "/a:b/c",          // verb not at end
-      "/**/a",           // ** not last
-      "/{x=**}/a",       // ** not last
+      "/:verb",          // the root has no verb
+      "/**/a/**",        // more than one **
       "/**/**",          // more than one **
       "/{x=**}/{y=**}",  // more than one **
       "/a/***",          // not a wildcard

@@ -48,15 +48,18 @@ absl::Status BadEscape() {
 struct Reading {
   std::vector<absl::string_view> segments;
   absl::string_view verb;
-  // "**" may only start at or after this index: it never spans an empty
-  // segment, so "/a/" and "/a//b" are not routes.
-  size_t multi_from = 0;
+  // empty_before[i]: how many of segments[0, i) are empty. "**" never spans
+  // an empty segment, so "/a/" and "/a//b" are not routes.
+  std::vector<size_t> empty_before;
 
-  void ComputeMultiFrom() {
-    multi_from = 0;
+  void CountEmpty() {
+    empty_before.assign(segments.size() + 1, 0);
     for (size_t i = 0; i < segments.size(); ++i) {
-      if (segments[i].empty()) multi_from = i + 1;
+      empty_before[i + 1] = empty_before[i] + (segments[i].empty() ? 1 : 0);
     }
+  }
+  bool NoEmptySegmentIn(size_t from, size_t to) const {
+    return empty_before[to] == empty_before[from];
   }
 };
 
@@ -92,26 +95,46 @@ struct RouteTable::Route {
   std::string http_method;
   HttpTemplate path_template;
   std::string body_field;
+  // Index of the "**" segment, or -1.
+  int multi_index = -1;
+
+  // The request segment where template segment `t` (or the end, t == size)
+  // falls: before the "**" the same index, from the "**" on counted from
+  // the end, since the tail after it has a fixed length.
+  size_t RequestIndex(int t, size_t request_segments) const {
+    const int template_segments =
+        static_cast<int>(path_template.segments().size());
+    if (multi_index < 0 || t <= multi_index) return static_cast<size_t>(t);
+    return request_segments - static_cast<size_t>(template_segments - t);
+  }
 };
 
 // Trie over template segments. Every edge consumes exactly one request
-// segment except "**", which is always a leaf, so a node's depth equals the
-// request position at which it is reached. Hence a backtracking walk visits
-// each node at most once per reading: lookup is O(trie size) worst case,
-// whatever the request.
+// segment except "**", which takes the segments between the part of the
+// path before it and its fixed-length tail; a template has at most one, so
+// below a "**" node every edge consumes one segment again. A node's
+// `tail_lengths` (on a "**" node) are the lengths of the tails below it, so
+// the walk knows where each tail starts. Hence a backtracking walk visits
+// each node at most once per reading and tail length: lookup is
+// O(trie size) worst case, whatever the request, and its recursion depth is
+// bounded by kMaxSegments.
 struct RouteTable::Node {
   std::map<std::string, std::unique_ptr<Node>, std::less<>> literals;
   std::unique_ptr<Node> single_wildcard;
   std::unique_ptr<Node> multi_wildcard;
+  // On a "**" node: the tail lengths of the routes below it, longest first
+  // (the tail matching more of the path is the more specific route).
+  std::set<size_t, std::greater<>> tail_lengths;
   // verb ("" for none) -> HTTP method -> index into routes_.
   std::map<std::string, std::map<std::string, size_t, std::less<>>, std::less<>>
       routes;
 
-  // Offers every node matching `reading` to `visit`, most specific first,
-  // until `visit` returns true.
+  // Offers every node matching `reading` to `visit`, most specific first
+  // (literal, then "*", then "**"), until `visit` returns true.
   template <typename Visit>
   bool Walk(const Reading& reading, size_t pos, const Visit& visit) const {
-    if (pos == reading.segments.size()) {
+    const size_t size = reading.segments.size();
+    if (pos == size) {
       if (visit(*this)) return true;
     } else if (!reading.segments[pos].empty()) {
       auto it = literals.find(reading.segments[pos]);
@@ -123,8 +146,17 @@ struct RouteTable::Node {
         return true;
       }
     }
-    return multi_wildcard != nullptr && pos >= reading.multi_from &&
-           visit(*multi_wildcard);
+    if (multi_wildcard == nullptr) return false;
+    for (const size_t tail : multi_wildcard->tail_lengths) {
+      if (pos + tail > size) continue;
+      const size_t tail_start = size - tail;
+      if (!reading.NoEmptySegmentIn(pos, tail_start)) continue;
+      if (tail == 0 ? visit(*multi_wildcard)
+                    : multi_wildcard->Walk(reading, tail_start, visit)) {
+        return true;
+      }
+    }
+    return false;
   }
 };
 
@@ -145,17 +177,24 @@ absl::Status RouteTable::Add(absl::string_view http_method,
   if (!parsed.ok()) return parsed.status();
 
   Node* node = root_.get();
-  for (const std::string& segment : parsed->segments()) {
+  Node* multi = nullptr;
+  int multi_index = -1;
+  const std::vector<std::string>& segments = parsed->segments();
+  for (size_t i = 0; i < segments.size(); ++i) {
     std::unique_ptr<Node>* child;
-    if (segment == HttpTemplate::kSingleWildcard) {
+    if (segments[i] == HttpTemplate::kSingleWildcard) {
       child = &node->single_wildcard;
-    } else if (segment == HttpTemplate::kMultiWildcard) {
+    } else if (segments[i] == HttpTemplate::kMultiWildcard) {
       child = &node->multi_wildcard;
     } else {
-      child = &node->literals[segment];
+      child = &node->literals[segments[i]];
     }
     if (*child == nullptr) *child = std::make_unique<Node>();
     node = child->get();
+    if (segments[i] == HttpTemplate::kMultiWildcard) {
+      multi = node;
+      multi_index = static_cast<int>(i);
+    }
   }
   auto& by_method = node->routes[parsed->verb()];
   if (by_method.find(http_method) != by_method.end()) {
@@ -164,9 +203,13 @@ absl::Status RouteTable::Add(absl::string_view http_method,
                      parsed->StructuralKey(), " is already registered"));
   }
   by_method.emplace(std::string(http_method), routes_.size());
+  if (multi != nullptr) {
+    multi->tail_lengths.insert(segments.size() -
+                               static_cast<size_t>(multi_index) - 1);
+  }
   if (!parsed->verb().empty()) has_verbs_ = true;
   routes_.push_back(Route{std::string(http_method), *std::move(parsed),
-                          std::string(body_field)});
+                          std::string(body_field), multi_index});
   return absl::OkStatus();
 }
 
@@ -214,7 +257,7 @@ absl::StatusOr<RouteTable::Result> RouteTable::Lookup(
       readings.insert(readings.begin(), std::move(with_verb));
     }
   }
-  for (Reading& reading : readings) reading.ComputeMultiFrom();
+  for (Reading& reading : readings) reading.CountEmpty();
 
   for (const Reading& reading : readings) {
     const size_t* found = nullptr;
@@ -234,10 +277,9 @@ absl::StatusOr<RouteTable::Result> RouteTable::Lookup(
     result.body_field = route.body_field;
     const auto& segments = reading.segments;
     for (const HttpTemplate::Variable& var : route.path_template.variables()) {
-      const size_t start = static_cast<size_t>(var.start_segment);
-      const size_t end = var.end_segment < 0
-                             ? segments.size()
-                             : static_cast<size_t>(var.end_segment);
+      const size_t start =
+          route.RequestIndex(var.start_segment, segments.size());
+      const size_t end = route.RequestIndex(var.end_segment, segments.size());
       absl::StatusOr<std::string> value = PercentDecode(
           absl::StrJoin(segments.begin() + start, segments.begin() + end, "/"),
           var.IsMultiSegment());

@@ -13,10 +13,15 @@
 //    "%61" never matches literal "a" (avoids encoded-path confusion); only
 //    bound variable values are decoded, following http.proto.
 //  - Matching: literal beats "*" beats "**", deciding segment by segment
-//    from the left, with backtracking. A route for the requested method
-//    always beats a more specific route registered only for other methods.
-//    "*" and "**" never match an empty segment, so "/a/b/" and "/a//b" are
-//    not routes. A ":verb" suffix is split off the last segment (at its last
+//    from the left, with backtracking (Envoy's order; grpc-gateway takes the
+//    last registered match instead, which depends on registration order).
+//    "**" takes zero or more segments between the part before it and its
+//    fixed-length tail; where several tails could follow the same "**", the
+//    longest is tried first. A route for the requested method always beats
+//    a more specific route registered only for other methods. "*" and "**"
+//    never match an empty segment, so "/a/b/" and "/a//b" are not routes;
+//    the root template "/" matches the path "/" only. A ":verb" suffix is split
+//    off the last segment (at its last
 //    ':') only while routes with verbs exist; the unsplit reading is tried
 //    if the split one finds no route for the method.
 //  - `method` and `body_field` in a result point into the PathMatcher and

@@ -256,11 +256,17 @@ TEST(RequestBinderTest, AnEmptyBodyIsAnEmptyObject) {
 TEST(RouteTableTest, UnservableRulesAreSkippedWithAReasonAndTheRestServed) {
   const std::vector<std::string>& skipped =
       testing::TestRoutes()->skipped_rules();
-  ASSERT_EQ(skipped.size(), 2u);
+  ASSERT_EQ(skipped.size(), 3u);
   EXPECT_NE(skipped[0].find("gwtest.v1.ShelfService.Watch"), std::string::npos);
   EXPECT_NE(skipped[0].find("streaming"), std::string::npos);
   EXPECT_NE(skipped[1].find("gwtest.v1.ShelfService.BadTemplate"),
             std::string::npos);
+  // Two rules for one route: the later is skipped, naming both.
+  EXPECT_EQ(skipped[2],
+            "gwtest.v1.ShelfService.SameRouteAsClear (POST "
+            "/v1/shelves/{force}:clear): the same route as "
+            "gwtest.v1.ShelfService.Clear (POST /v1/shelves/{shelf_id}:clear), "
+            "which is served");
   EXPECT_TRUE(testing::TestRoutes()
                   ->matcher()
                   .Lookup("GET", "/v1/shelves/s/books/b")

@@ -1,5 +1,7 @@
 #include "gateway/route_table.h"
 
+#include <map>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "gateway/field_setter.h"
@@ -94,6 +96,8 @@ absl::StatusOr<std::shared_ptr<const RouteTable>> RouteTable::Build(
   // Generated types keep their generated classes (cheaper, and JSON-identical).
   table->factory_->SetDelegateToGeneratedFactory(true);
   PathMatcherBuilder<RouteMethod> builder;
+  // "<verb> <structural key>" -> who serves it, to name both on a conflict.
+  std::map<std::string, std::string> served_by;
   for (const std::string& name : service_names) {
     const google::protobuf::ServiceDescriptor* service =
         pool.FindServiceByName(name);
@@ -139,15 +143,25 @@ absl::StatusOr<std::shared_ptr<const RouteTable>> RouteTable::Build(
             table->factory_->GetPrototype(method->input_type());
         route.response_prototype =
             table->factory_->GetPrototype(method->output_type());
+        const std::string rule =
+            absl::StrCat(method->full_name(), " (", binding->http_method, " ",
+                         binding->path, ")");
+        const std::string key =
+            absl::StrCat(binding->http_method, " ",
+                         HttpTemplate::Parse(binding->path)->StructuralKey());
         if (absl::Status s =
                 builder.Register(binding->http_method, binding->path,
                                  binding->body, std::move(route));
             !s.ok()) {
+          // The first rule registered keeps the route.
           table->skipped_.push_back(
-              absl::StrCat(method->full_name(), " (", binding->http_method, " ",
-                           binding->path, "): ", s.message()));
+              absl::IsAlreadyExists(s)
+                  ? absl::StrCat(rule, ": the same route as ", served_by[key],
+                                 ", which is served")
+                  : absl::StrCat(rule, ": ", s.message()));
           continue;
         }
+        served_by.emplace(key, rule);
         ++table->route_count_;
       }
     }

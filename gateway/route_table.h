@@ -9,9 +9,10 @@
 // - A rule that cannot be served is skipped, never half-served: a streaming
 //   method, a template that does not parse, a path variable that is not a
 //   singular scalar field, a `body` or `response_body` that names no
-//   top-level field, a template that another rule already took. Each skip
-//   is listed in skipped_rules() with the method and the reason, for the
-//   caller to log; every other route is served, so one bad rule of an
+//   top-level field, a template that another rule already took (for the
+//   same HTTP method; the first registered keeps it, and the skip names
+//   both). Each skip is listed in skipped_rules() with the method and the
+//   reason, for the caller to log; every other route is served, so one bad rule of an
 //   upstream never takes the rest down. Build fails only when a listed
 //   service is not in the pool.
 // - Request and response prototypes are made once here, so a request only

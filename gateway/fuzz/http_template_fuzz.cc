@@ -35,7 +35,7 @@ std::string ConcretePath(const gateway::HttpTemplate& t,
     }
   }
   if (!t.verb().empty()) path += ":" + t.verb();
-  return path;
+  return path.empty() ? "/" : path;  // the root template
 }
 
 }  // namespace

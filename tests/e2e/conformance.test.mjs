@@ -40,6 +40,13 @@ const cases = [
   // http.proto: a multi-segment match keeps %2F escaped; both references agree.
   ['`**` takes the rest of the path', 'GET', '/v1/files/a/b%2Fc/d.txt', undefined, 200,
     { path: 'a/b%2Fc/d.txt' }],
+  ['`**` followed by a literal and a variable', 'GET', '/v1/trees/oak/branch%2F2/leaves/l1',
+    undefined, 200, { path: 'trees/oak/branch%2F2', name: 'l1' }],
+  ['`**` taking no segment before its tail', 'GET', '/v1/trees/leaves/l2', undefined, 200,
+    { path: 'trees', name: 'l2' }],
+  ['`**` inside a variable with a tail and a verb', 'POST', '/v1/archives/a1/2024/11/items/i9:restore',
+    undefined, 200, { name: 'archives/a1/2024/11/items/i9' }],
+  ['the root template', 'GET', '/', undefined, 200, { name: '', path: '' }],
   ['a custom verb', 'POST', '/v1/messages/m1:cancel', undefined, 200, { messageId: 'm1' }],
   ['body "*"', 'POST', '/v1/messages', '{"messageId":"m9","text":"t","sub":{"name":"x"}}', 200,
     { messageId: 'm9', text: 't', sub: { name: 'x', level: 0 } }],

@@ -104,6 +104,7 @@ export async function startEchoUpstream(descriptorSet) {
     GetMessage: echo,
     GetBook: echo,
     GetResource: echo,
+    GetLeaf: echo,
     CancelMessage: echo,
     CreateMessage: echo,
     UpdateBook: echo,
