@@ -107,12 +107,13 @@ int main(int argc, char** argv) {
                 std::string(loaded.status().message()));
   }
   gateway::RestGatewayOptions rest_options;
-  rest_options.request_timeout = absl::GetFlag(FLAGS_request_timeout);
   rest_options.transcoder = std::move(transcoder_options);
   absl::StatusOr<std::unique_ptr<gateway::RestGateway>> rest =
-      gateway::RestGateway::Start(*loaded->pool, loaded->services, channel,
-                                  std::move(rest_options),
-                                  gateway::HttpServerOptionsFromFlags());
+      gateway::RestGateway::Start(
+          *loaded->pool, loaded->services,
+          gateway::GrpcInvokerFor(channel,
+                                  absl::GetFlag(FLAGS_request_timeout)),
+          std::move(rest_options), gateway::HttpServerOptionsFromFlags());
   if (!rest.ok()) return Fail(rest.status().message());
   // One write, so a reader never sees half of this line.
   std::cerr << absl::StrCat(

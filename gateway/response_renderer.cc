@@ -75,12 +75,8 @@ absl::StatusOr<std::string> PrintField(Message& response,
 }  // namespace
 
 absl::StatusOr<std::string> ResponseToJson(const RouteMethod& route,
-                                           absl::string_view serialized) {
-  std::unique_ptr<Message> response(route.response_prototype->New());
-  if (!response->ParseFromArray(serialized.data(),
-                                static_cast<int>(serialized.size()))) {
-    return absl::InternalError("the upstream response could not be parsed");
-  }
+                                           Message& response_message) {
+  Message* response = &response_message;
   if (route.response_body.empty()) return Print(*response);
   const FieldDescriptor* field =
       response->GetDescriptor()->FindFieldByName(route.response_body);

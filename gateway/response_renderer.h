@@ -7,11 +7,10 @@
 // of the response (http.proto): a singular message prints as its object, a
 // repeated field as a JSON array (`[]` when empty; message elements with
 // their defaults), a map as an object, and a scalar as its JSON value. The
-// bytes are Protobuf's own printer output. A response that does not parse
-// is an internal error.
+// bytes are Protobuf's own printer output.
 //
 // EXAMPLE:
-//   absl::StatusOr<std::string> json = ResponseToJson(route, bytes);
+//   absl::StatusOr<std::string> json = ResponseToJson(route, *response);
 //   // route.response_body == "books" -> [{"id":"1","title":"..."}]
 #ifndef GATEWAY_RESPONSE_RENDERER_H_
 #define GATEWAY_RESPONSE_RENDERER_H_
@@ -21,11 +20,14 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "gateway/route_table.h"
+#include "google/protobuf/message.h"
 
 namespace gateway {
 
+// `response` is of the route's response type; rendering may move fields
+// out of it.
 absl::StatusOr<std::string> ResponseToJson(const RouteMethod& route,
-                                           absl::string_view serialized);
+                                           google::protobuf::Message& response);
 
 }  // namespace gateway
 

@@ -12,7 +12,9 @@ absl::StatusOr<std::string> Render(absl::string_view target,
   auto match = testing::TestRoutes()->matcher().Lookup("GET", target);
   EXPECT_TRUE(match.ok());
   EXPECT_EQ(match->outcome, LookupOutcome::kMatch) << target;
-  return ResponseToJson(*match->method, response.SerializeAsString());
+  std::unique_ptr<google::protobuf::Message> copy(response.New());
+  copy->CopyFrom(response);
+  return ResponseToJson(*match->method, *copy);
 }
 
 TEST(ResponseRendererTest, WholeMessageWithDefaults) {
@@ -53,13 +55,6 @@ TEST(ResponseRendererTest, ResponseBodyNamingAScalarIsItsJsonValue) {
   gwtest::v1::ThingEnvelope envelope;
   EXPECT_EQ(*Render("/v1/wrapped/1", envelope),
             R"({"id":"","displayName":"","weight":"0"})");
-}
-
-TEST(ResponseRendererTest, AResponseThatDoesNotParseIsInternal) {
-  auto match = testing::TestRoutes()->matcher().Lookup("GET", "/v1/things/1");
-  ASSERT_TRUE(match.ok());
-  EXPECT_EQ(ResponseToJson(*match->method, "\xff\xff\xff").status().code(),
-            absl::StatusCode::kInternal);
 }
 
 }  // namespace

@@ -12,8 +12,8 @@
 //   top-level field, a template that another rule already took (for the
 //   same HTTP method; the first registered keeps it, and the skip names
 //   both). Each skip is listed in skipped_rules() with the method and the
-//   reason, for the caller to log; every other route is served, so one bad rule of an
-//   upstream never takes the rest down. Build fails only when a listed
+//   reason, for the caller to log; every other route is served, so one bad rule
+//   of an upstream never takes the rest down. Build fails only when a listed
 //   service is not in the pool.
 // - Request and response prototypes are made once here, so a request only
 //   calls New() on them.

@@ -72,10 +72,10 @@ HttpHandlers HandlersFor(const Transcoder* transcoder) {
 }
 
 Transcoder::Transcoder(std::shared_ptr<const RouteTable> routes,
-                       std::shared_ptr<const Upstream> upstream,
+                       std::shared_ptr<const Invoker> invoker,
                        TranscoderOptions options)
     : routes_(std::move(routes)),
-      upstream_(std::move(upstream)),
+      invoker_(std::move(invoker)),
       options_(std::move(options)) {}
 
 HttpResponse Transcoder::RenderError(const absl::Status& status,
@@ -183,17 +183,17 @@ void Transcoder::Handle(HttpRequest request,
                                Sha256Hex(request.body));
   }
 
-  std::string serialized = (*message)->SerializeAsString();
   // The raw body may hold a secret; it is not needed any more.
   OPENSSL_cleanse(request.body.data(), request.body.size());
-  upstream_->Call(
-      route.rpc_path, std::move(serialized), call_metadata,
+  invoker_->Invoke(
+      route, *std::move(message), call_metadata,
       [route_ptr = &route, request_id, accept, request_type,
-       finish = std::move(finish)](absl::Status status,
-                                   std::string response_bytes) mutable {
+       finish = std::move(finish)](
+          absl::Status status,
+          std::unique_ptr<google::protobuf::Message> response_message) mutable {
         if (status.ok()) {
           absl::StatusOr<std::string> json =
-              ResponseToJson(*route_ptr, response_bytes);
+              ResponseToJson(*route_ptr, *response_message);
           if (json.ok()) {
             HttpResponse response;
             response.headers.emplace_back("content-type", "application/json");

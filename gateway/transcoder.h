@@ -4,8 +4,8 @@
 // Contract, per request:
 //   request id (x-request-id if a UUID, else new) -> header policy ->
 //   route lookup (404 / 405 + Allow) -> request binding (400 / 415) ->
-//   upstream call with the deadline -> JSON 200, or the status rendered as a
-//   problem (see problem_renderer.h).
+//   the invoker (invoker.h: the service in-process, or a gRPC upstream)
+//   -> JSON 200, or the status rendered as a problem (problem_renderer.h).
 // - For signed requests (an x-signature header), the method, the raw target
 //   and the SHA-256 hex of the raw body are added under the gateway's
 //   internal metadata keys, replacing anything a client sent.
@@ -15,9 +15,8 @@
 // The route table is shared and immutable; the transcoder is thread-safe.
 //
 // EXAMPLE:
-//   Transcoder transcoder(routes, std::make_shared<UpstreamCaller>(channel,
-//   timeout), {}); transcoder.Handle(std::move(request), [&](HttpResponse r) {
-//   Send(r); });
+//   Transcoder transcoder(routes, invoker, {});
+//   transcoder.Handle(std::move(request), [&](HttpResponse r) { Send(r); });
 #ifndef GATEWAY_TRANSCODER_H_
 #define GATEWAY_TRANSCODER_H_
 
@@ -27,8 +26,8 @@
 #include "absl/status/status.h"
 #include "gateway/http_message.h"
 #include "gateway/http_server.h"
+#include "gateway/invoker.h"
 #include "gateway/route_table.h"
-#include "gateway/upstream_caller.h"
 
 namespace gateway {
 
@@ -42,8 +41,7 @@ struct TranscoderOptions {
 class Transcoder {
  public:
   Transcoder(std::shared_ptr<const RouteTable> routes,
-             std::shared_ptr<const Upstream> upstream,
-             TranscoderOptions options);
+             std::shared_ptr<const Invoker> invoker, TranscoderOptions options);
 
   void Handle(HttpRequest request,
               absl::AnyInvocable<void(HttpResponse)> done) const;
@@ -55,7 +53,7 @@ class Transcoder {
 
  private:
   std::shared_ptr<const RouteTable> routes_;
-  std::shared_ptr<const Upstream> upstream_;
+  std::shared_ptr<const Invoker> invoker_;
   TranscoderOptions options_;
 };
 

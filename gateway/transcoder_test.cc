@@ -2,6 +2,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "gateway/gateway_test_util.h"
+#include "gateway/grpc_invoker.h"
 #include "gateway/header_policy.h"
 #include "gateway_test.pb.h"
 #include "gtest/gtest.h"
@@ -42,7 +43,8 @@ class FakeUpstream : public Upstream {
 class TranscoderTest : public ::testing::Test {
  protected:
   HttpResponse Run(HttpRequest request) {
-    Transcoder transcoder(testing::TestRoutes(), upstream_,
+    Transcoder transcoder(testing::TestRoutes(),
+                          std::make_shared<GrpcInvoker>(upstream_),
                           {.upstream_metadata = {}, .log_requests = false});
     HttpResponse out;
     transcoder.Handle(std::move(request),
@@ -124,6 +126,14 @@ TEST_F(TranscoderTest, UpstreamErrorsBecomeProblems) {
   EXPECT_EQ(Run({"PUT", "/v1/secret", {{"authorization", "Bearer \x01"}}, "{}"})
                 .status,
             400);
+}
+
+TEST_F(TranscoderTest, AnUpstreamResponseThatDoesNotParseIs500) {
+  upstream_->response_ = "\xff\xff\xff";
+  HttpResponse r =
+      Run({"PUT", "/v1/secret", {{"content-type", "application/json"}}, "{}"});
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(HeaderOf(r, "content-type"), "application/problem+json");
 }
 
 }  // namespace

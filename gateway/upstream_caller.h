@@ -38,6 +38,9 @@ class Upstream {
   virtual ~Upstream() = default;
   virtual void Call(const std::string& rpc_path, std::string request,
                     const HeaderList& metadata, Done done) const = 0;
+  // Cancels every call still in flight and waits until each has called its
+  // `done` (for shutdown). A fake with no calls in flight does nothing.
+  virtual void CancelAllAndWait() {}
 };
 
 class UpstreamCaller final : public Upstream {
@@ -48,10 +51,9 @@ class UpstreamCaller final : public Upstream {
   void Call(const std::string& rpc_path, std::string request,
             const HeaderList& metadata, Done done) const override;
 
-  // Cancels every call still in flight and waits until each has called its
-  // `done`. For shutdown, after the HTTP drain: nothing may call back into a
+  // For shutdown, after the HTTP drain: nothing may call back into a
   // transcoder or a session that is about to be destroyed.
-  void CancelAllAndWait();
+  void CancelAllAndWait() override;
 
  private:
   struct CallState;

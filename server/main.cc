@@ -74,15 +74,16 @@ gateway::HttpServerOptions HttpOptions() {
 absl::StatusOr<std::unique_ptr<gateway::RestGateway>> StartGateway(
     integrator::IntegratorServer& server) {
   gateway::RestGatewayOptions options;
-  options.request_timeout = absl::GetFlag(FLAGS_request_timeout);
   // The in-process gateway proves itself with this process's own token.
   options.transcoder.upstream_metadata = {
       {std::string(integrator::rpc::kGatewayCredentialKey),
        server.gateway_token()}};
   return gateway::RestGateway::Start(
       *google::protobuf::DescriptorPool::generated_pool(),
-      server.ServiceNames(), server.InProcessChannel(), std::move(options),
-      HttpOptions());
+      server.ServiceNames(),
+      gateway::GrpcInvokerFor(server.InProcessChannel(),
+                              absl::GetFlag(FLAGS_request_timeout)),
+      std::move(options), HttpOptions());
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "gateway/gateway_test_util.h"
+#include "gateway/grpc_invoker.h"
 #include "gateway/http_wire.h"
 #include "gateway/transcoder.h"
 #include "gateway_test.pb.h"
@@ -50,7 +51,8 @@ void Check(const gateway::HttpResponse& response) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const gateway::Transcoder transcoder_instance(
-      gateway::testing::TestRoutes(), std::make_shared<EchoUpstream>(),
+      gateway::testing::TestRoutes(),
+      std::make_shared<gateway::GrpcInvoker>(std::make_shared<EchoUpstream>()),
       {.upstream_metadata = {}, .log_requests = false});
   const gateway::Transcoder* transcoder = &transcoder_instance;
   const absl::string_view bytes(reinterpret_cast<const char*>(data), size);

@@ -107,6 +107,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       gateway::BindRequest(*match->method, content_type, body, match->query,
                            match->bindings);
   if (bound.ok()) (void)(*bound)->SerializeAsString();
-  (void)gateway::ResponseToJson(*match->method, body);
+  std::unique_ptr<google::protobuf::Message> response(
+      match->method->response_prototype->New());
+  if (response->ParseFromArray(body.data(), static_cast<int>(body.size()))) {
+    (void)gateway::ResponseToJson(*match->method, *response);
+  }
   return 0;
 }
