@@ -120,10 +120,13 @@ absl::Status IntegratorServer::Start() {
   gateway_token_ = absl::BytesToHexString(*token);
   authenticator_ = std::make_unique<auth::Authenticator>(
       store_.get(), sealer_.get(), gateway_token_);
-  integrator_service_ = std::make_unique<service::IntegratorServiceImpl>(
-      store_.get(), sealer_.get(), authenticator_.get());
-  operator_service_ = std::make_unique<service::OperatorServiceImpl>(
-      store_.get(), authenticator_.get());
+  core_ = std::make_unique<core::IntegratorCore>(store_.get(), sealer_.get(),
+                                                 authenticator_.get());
+  methods_ = std::make_unique<core::MethodRegistry>(core_.get());
+  integrator_service_ =
+      std::make_unique<service::IntegratorServiceImpl>(core_.get());
+  operator_service_ =
+      std::make_unique<service::OperatorServiceImpl>(core_.get());
 
   RegisterHealthDescriptor();
   grpc::EnableDefaultHealthCheckService(true);
@@ -165,10 +168,6 @@ absl::Status IntegratorServer::Start() {
 std::vector<std::string> IntegratorServer::ServiceNames() const {
   return {integrator::v1::IntegratorService::service_full_name(),
           integrator::v1::OperatorService::service_full_name()};
-}
-
-std::shared_ptr<grpc::Channel> IntegratorServer::InProcessChannel() {
-  return server_->InProcessChannel(grpc::ChannelArguments());
 }
 
 void IntegratorServer::SetNotServing() {

@@ -31,6 +31,8 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "server/auth/authenticator.h"
+#include "server/core/integrator_core.h"
+#include "server/core/method_registry.h"
 #include "server/sealing/secret_sealer.h"
 #include "server/service/integrator_service.h"
 #include "server/service/operator_service.h"
@@ -76,8 +78,9 @@ class IntegratorServer {
   // The credential that makes the embedded gateway trusted: send it as
   // x-gateway-credential on the in-process channel. Random per process.
   const std::string& gateway_token() const { return gateway_token_; }
-  // An in-process channel to the services, for the embedded gateway.
-  std::shared_ptr<grpc::Channel> InProcessChannel();
+  // The services' RPCs by full method name, without gRPC: for the embedded
+  // gateway's direct invoker. Valid after Start().
+  const core::MethodRegistry& methods() const { return *methods_; }
 
  private:
   const ServerOptions options_;
@@ -85,6 +88,8 @@ class IntegratorServer {
   std::unique_ptr<SecretSealer> sealer_;
   std::string gateway_token_;
   std::unique_ptr<auth::Authenticator> authenticator_;
+  std::unique_ptr<core::IntegratorCore> core_;
+  std::unique_ptr<core::MethodRegistry> methods_;
   std::unique_ptr<service::IntegratorServiceImpl> integrator_service_;
   std::unique_ptr<service::OperatorServiceImpl> operator_service_;
   std::unique_ptr<transport::GrpcAcceptor> acceptor_;

@@ -1,11 +1,9 @@
 #include "server/rpc/unary_call.h"
 
-#include <iostream>
-
-#include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "proto/rpc/request_id.h"
 #include "proto/rpc/status_details.h"
+#include "server/rpc/call_log.h"
 
 namespace integrator::rpc {
 
@@ -30,11 +28,7 @@ std::optional<absl::string_view> UnaryCall::Metadata(
 }
 
 grpc::ServerUnaryReactor* UnaryCall::Finish(const absl::Status& status) const {
-  const double latency_ms = absl::ToDoubleMilliseconds(absl::Now() - start_);
-  // One write per line, so concurrent calls never interleave their logs.
-  std::cerr << absl::StrFormat(
-      "request_id=%s rpc=%s code=%s latency_ms=%.3f\n", request_id_, rpc_name_,
-      absl::StatusCodeToString(status.code()), latency_ms);
+  LogCall(request_id_, rpc_name_, status, start_);
   reactor_->Finish(ToGrpcStatus(status));
   return reactor_;
 }

@@ -1,5 +1,6 @@
 // The per-call state of a callback-API unary RPC: request id, metadata
-// access, and the single exit that finishes the call and writes its log line.
+// access, the CallContext for the core, and the single exit that finishes
+// the call and writes its log line (rpc/call_log.h).
 //
 // Contract: construct it first thing in a handler. Finish() may be called
 // from any thread (a store's writer thread, say) and must be called exactly
@@ -10,8 +11,8 @@
 // EXAMPLE:
 //   grpc::ServerUnaryReactor* Foo(grpc::CallbackServerContext* ctx, ...) {
 //     UnaryCall call(ctx, "Foo");
-//     if (bad) return call.Finish(absl::InvalidArgumentError("..."));
-//     store->Write(..., [call](absl::Status s) { call.Finish(s); });
+//     core->Foo(call.Context(), *request, response,
+//               [call](absl::Status s) { call.Finish(s); });
 //     return call.reactor();
 //   }
 #ifndef INTEGRATOR_SERVER_RPC_UNARY_CALL_H_
@@ -26,11 +27,11 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "server/auth/call_credentials.h"
+#include "server/core/call_context.h"
 
 namespace integrator::rpc {
 
-// Client metadata values longer than this are treated as absent garbage.
-inline constexpr size_t kMaxMetadataValueBytes = 8192;
+using core::kMaxMetadataValueBytes;
 
 class UnaryCall {
  public:
@@ -42,9 +43,10 @@ class UnaryCall {
   // The first value of a client metadata key (lower-case), if present.
   std::optional<absl::string_view> Metadata(absl::string_view key) const;
 
-  // The credentials the call presents, for the Authenticator.
-  auth::CallCredentials Credentials() const {
-    return auth::CallCredentials::From(
+  // The call as the transport-free core sees it.
+  core::CallContext Context() const {
+    return core::CallContext::From(
+        rpc_name_, request_id_,
         [this](absl::string_view key) { return Metadata(key); });
   }
 

@@ -1,33 +1,28 @@
-// integrator.v1.IntegratorService over the gRPC callback API. It knows no
-// HTTP: the gateway reaches it through a channel like any other client.
+// integrator.v1.IntegratorService over the gRPC callback API: a thin
+// adapter from a gRPC call to the transport-free core
+// (core/integrator_core.h), which holds the RPC's logic and contract.
 //
-// Contract: UpdateWebhookSecret authenticates (scope write:webhook-secret),
-// validates, resolves the target integrator, seals the secret under the
-// master key with the row's next version, and answers OK only when the
-// store reports the write durable. Every failure is a rich status (see
-// proto/rpc/status_details.h). The handler never blocks on a commit: the
-// store's writer finishes the call. Store and sealer must outlive the
-// service.
+// Contract: each method builds the call's CallContext from its metadata,
+// calls the core, and finishes the call (status with its details, and the
+// log line) when the core is done, possibly on a store thread. The core
+// must outlive the service.
 //
 // EXAMPLE:
-//   IntegratorServiceImpl service(&store, &sealer, &authenticator);
+//   IntegratorServiceImpl service(&core);
 //   builder.RegisterService(&service);
 #ifndef INTEGRATOR_SERVER_SERVICE_INTEGRATOR_SERVICE_H_
 #define INTEGRATOR_SERVER_SERVICE_INTEGRATOR_SERVICE_H_
 
 #include "integrator/v1/integrator.grpc.pb.h"
-#include "server/auth/authenticator.h"
-#include "server/sealing/secret_sealer.h"
-#include "server/store/store.h"
+#include "server/core/integrator_core.h"
 
 namespace integrator::service {
 
 class IntegratorServiceImpl final
     : public integrator::v1::IntegratorService::CallbackService {
  public:
-  IntegratorServiceImpl(Store* store, const SecretSealer* sealer,
-                        const auth::Authenticator* authenticator)
-      : store_(store), sealer_(sealer), authenticator_(authenticator) {}
+  explicit IntegratorServiceImpl(const core::IntegratorCore* core)
+      : core_(core) {}
 
   grpc::ServerUnaryReactor* UpdateWebhookSecret(
       grpc::CallbackServerContext* context,
@@ -35,9 +30,7 @@ class IntegratorServiceImpl final
       integrator::v1::UpdateWebhookSecretResponse* response) override;
 
  private:
-  Store* store_;
-  const SecretSealer* sealer_;
-  const auth::Authenticator* authenticator_;
+  const core::IntegratorCore* core_;
 };
 
 }  // namespace integrator::service

@@ -1,7 +1,10 @@
 // integrator-server: the composition root. It runs the gRPC service (with
 // health and reflection) on the embedded SQLite store by default, and the
-// REST gateway in front of it over the server's in-process channel. The
-// service itself knows no HTTP; only this file wires the two together.
+// REST gateway in front of the same service core through a direct invoker
+// (no gRPC on the way). The service itself knows no HTTP; only cmd/ wires
+// the two together.
+#include "server/integrator_server.h"
+
 #include <signal.h>
 #include <sys/prctl.h>
 
@@ -14,10 +17,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "gateway/http_flags.h"
+#include "cmd/direct_invoker.h"
+#include "cmd/http_flags.h"
 #include "gateway/rest_gateway.h"
 #include "proto/rpc/gateway_metadata.h"
-#include "server/integrator_server.h"
 #include "server/process/heap_trimmer.h"
 
 ABSL_FLAG(std::string, grpc_address, "127.0.0.1:50051",
@@ -81,8 +84,7 @@ absl::StatusOr<std::unique_ptr<gateway::RestGateway>> StartGateway(
   return gateway::RestGateway::Start(
       *google::protobuf::DescriptorPool::generated_pool(),
       server.ServiceNames(),
-      gateway::GrpcInvokerFor(server.InProcessChannel(),
-                              absl::GetFlag(FLAGS_request_timeout)),
+      std::make_shared<integrator::cmd::DirectInvoker>(&server.methods()),
       std::move(options), HttpOptions());
 }
 

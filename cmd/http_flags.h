@@ -5,8 +5,8 @@
 // EXAMPLE:
 //   absl::ParseCommandLine(argc, argv);
 //   gateway::HttpServerOptions options = gateway::HttpServerOptionsFromFlags();
-#ifndef GATEWAY_HTTP_FLAGS_H_
-#define GATEWAY_HTTP_FLAGS_H_
+#ifndef CMD_HTTP_FLAGS_H_
+#define CMD_HTTP_FLAGS_H_
 
 #include <string>
 
@@ -24,4 +24,4 @@ HttpServerOptions HttpServerOptionsFromFlags();
 
 }  // namespace gateway
 
-#endif  // GATEWAY_HTTP_FLAGS_H_
+#endif  // CMD_HTTP_FLAGS_H_

@@ -15,9 +15,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "cmd/http_flags.h"
 #include "gateway/descriptor_loader.h"
 #include "gateway/header_policy.h"
-#include "gateway/http_flags.h"
 #include "gateway/rest_gateway.h"
 
 ABSL_FLAG(std::string, upstream, "", "host:port of the gRPC server (required)");

@@ -1,4 +1,4 @@
-#include "gateway/http_flags.h"
+#include "cmd/http_flags.h"
 
 #include "absl/flags/flag.h"
 

@@ -1,0 +1,50 @@
+// The embedded gateway's invoker: hands the bound request message straight
+// to the service core in this process (DESIGN.md, "two faces, one core"),
+// with no serialization, no gRPC transport and no thread hop. The
+// composition root is the one place where the gateway and the server meet.
+//
+// Contract: as gateway::Invoker. The call's CallContext is built from the
+// forwarded metadata (the request id the transcoder chose, the credentials,
+// the signed-request facts and the in-process gateway credential), so the
+// core authenticates and logs the call exactly as a gRPC call.
+// CancelAllAndWait() cannot cancel a call (a store write commits or fails on
+// its own) but waits until every call has answered; the store must still be
+// open then.
+//
+// EXAMPLE:
+//   auto invoker = std::make_shared<DirectInvoker>(&server.methods());
+//   RestGateway::Start(pool, services, invoker, options, http_options);
+#ifndef CMD_DIRECT_INVOKER_H_
+#define CMD_DIRECT_INVOKER_H_
+
+#include <memory>
+
+#include "absl/synchronization/mutex.h"
+#include "gateway/invoker.h"
+#include "server/core/method_registry.h"
+
+namespace integrator::cmd {
+
+class DirectInvoker final : public gateway::Invoker {
+ public:
+  explicit DirectInvoker(const core::MethodRegistry* methods)
+      : methods_(methods), in_flight_(std::make_shared<InFlight>()) {}
+
+  void Invoke(const gateway::RouteMethod& route,
+              std::unique_ptr<google::protobuf::Message> request,
+              const gateway::HeaderList& metadata, Done done) const override;
+  void CancelAllAndWait() override;
+
+ private:
+  struct InFlight {
+    absl::Mutex mu;
+    int calls ABSL_GUARDED_BY(mu) = 0;
+  };
+
+  const core::MethodRegistry* methods_;
+  std::shared_ptr<InFlight> in_flight_;
+};
+
+}  // namespace integrator::cmd
+
+#endif  // CMD_DIRECT_INVOKER_H_

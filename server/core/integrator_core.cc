@@ -1,0 +1,111 @@
+#include "server/core/integrator_core.h"
+
+#include <iostream>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "proto/rpc/status_details.h"
+#include "server/auth/scopes.h"
+#include "server/crypto/secret_string.h"
+#include "server/service/webhook_secret_policy.h"
+
+namespace integrator::core {
+namespace {
+
+// Maps a store failure to what the caller may see: the store's own text stays
+// in the server log, since it can name tables and files.
+absl::Status PublicStoreError(const absl::Status& status,
+                              absl::string_view integrator_id,
+                              absl::string_view request_id) {
+  if (absl::IsNotFound(status)) {
+    return rpc::WithResourceInfo(
+        rpc::WithErrorInfo(absl::NotFoundError("integrator not found"),
+                           "INTEGRATOR_NOT_FOUND", "integrator"),
+        "integrator", integrator_id);
+  }
+  if (absl::IsResourceExhausted(status)) {
+    // The store's own text and RetryInfo are written for callers.
+    return status;
+  }
+  // One write per line, so concurrent calls never interleave their logs.
+  std::cerr << absl::StrCat("request_id=", request_id,
+                            " store_error=", status.ToString(), "\n");
+  if (absl::IsUnavailable(status)) {
+    return absl::UnavailableError("the service is unavailable; retry later");
+  }
+  return absl::InternalError("internal error");
+}
+
+}  // namespace
+
+void IntegratorCore::UpdateWebhookSecret(
+    const CallContext& context, const v1::UpdateWebhookSecretRequest& request,
+    v1::UpdateWebhookSecretResponse* response, Done done) const {
+  absl::StatusOr<auth::Principal> principal = authenticator_->Authenticate(
+      context.Credentials(), auth::kScopeWriteWebhookSecret);
+  if (!principal.ok()) return done(principal.status());
+  if (absl::Status s = service::ValidateWebhookSecret(request.secret());
+      !s.ok()) {
+    return done(s);
+  }
+  absl::StatusOr<std::string> target =
+      service::ResolveTargetIntegrator(*principal, request.integrator_id());
+  if (!target.ok()) return done(target.status());
+
+  const SecretSealer* sealer = sealer_;
+  const bool is_signed = principal->signature_use.has_value();
+  store_->UpdateWebhookSecret(
+      *target,
+      [sealer, id = *target, secret = crypto::SecretString(request.secret())](
+          int64_t version) -> absl::StatusOr<SealedSecret> {
+        return sealer->Seal(SealPurpose::kWebhookSecret, id, version,
+                            secret.view());
+      },
+      [done = std::move(done), response, id = *target, is_signed,
+       request_id = context.request_id()](absl::Status status) mutable {
+        if (status.ok()) {
+          response->set_secret_configured(true);
+          done(absl::OkStatus());
+        } else if (is_signed && absl::IsAlreadyExists(status)) {
+          done(auth::ReplayedSignatureError(auth::kScopeWriteWebhookSecret));
+        } else {
+          done(PublicStoreError(status, id, request_id));
+        }
+      },
+      std::move(principal->signature_use));
+}
+
+void IntegratorCore::GetStoreStats(const CallContext& context,
+                                   const v1::GetStoreStatsRequest& /*request*/,
+                                   v1::StoreStats* response, Done done) const {
+  absl::StatusOr<auth::Principal> principal = authenticator_->Authenticate(
+      context.Credentials(), auth::kScopeAdminIntegrators);
+  if (!principal.ok()) return done(principal.status());
+  auto answer = [done = std::move(done), response,
+                 store = store_](absl::Status spent) mutable {
+    if (absl::IsAlreadyExists(spent)) {
+      return done(auth::ReplayedSignatureError(auth::kScopeAdminIntegrators));
+    }
+    if (!spent.ok()) {
+      return done(
+          absl::UnavailableError("the service is unavailable; retry later"));
+    }
+    const StoreStats stats = store->Stats();
+    response->set_backend(stats.backend);
+    response->set_journal_mode(stats.journal_mode);
+    response->set_synchronous(stats.synchronous);
+    response->set_commits(stats.commits);
+    response->set_updates(stats.updates);
+    done(absl::OkStatus());
+  };
+  // A signed request's signature is spent before it is answered.
+  if (principal->signature_use.has_value()) {
+    store_->RecordSignatureUse(std::move(*principal->signature_use),
+                               std::move(answer));
+  } else {
+    answer(absl::OkStatus());
+  }
+}
+
+}  // namespace integrator::core

@@ -1,0 +1,81 @@
+#include "server/core/method_registry.h"
+
+#include <utility>
+
+#include "google/protobuf/generated_message_reflection.h"
+#include "server/rpc/call_log.h"
+
+namespace integrator::core {
+namespace {
+
+using google::protobuf::Message;
+
+// The request as its generated type: the message itself when it is one (the
+// embedded gateway binds into generated types), else a copy.
+template <typename Request>
+std::unique_ptr<Request> AsGenerated(std::unique_ptr<Message> message) {
+  if (google::protobuf::DynamicCastToGenerated<Request>(message.get()) !=
+      nullptr) {
+    return std::unique_ptr<Request>(static_cast<Request*>(message.release()));
+  }
+  auto copy = std::make_unique<Request>();
+  copy->ParseFromString(message->SerializeAsString());
+  return copy;
+}
+
+template <typename Request, typename Response>
+using CoreMethod = void (IntegratorCore::*)(const CallContext&, const Request&,
+                                            Response*,
+                                            IntegratorCore::Done) const;
+
+template <typename Request, typename Response>
+std::function<void(CallContext, std::unique_ptr<Message>, MethodRegistry::Done)>
+Bind(const IntegratorCore* core, CoreMethod<Request, Response> method) {
+  return [core, method](CallContext context, std::unique_ptr<Message> message,
+                        MethodRegistry::Done done) {
+    std::unique_ptr<Request> request = AsGenerated<Request>(std::move(message));
+    auto response = std::make_unique<Response>();
+    Response* out = response.get();
+    (core->*method)(
+        context, *request, out,
+        [done = std::move(done), response = std::move(response),
+         request_id = context.request_id(), rpc_name = context.rpc_name(),
+         start = context.start()](absl::Status status) mutable {
+          rpc::LogCall(request_id, rpc_name, status, start);
+          if (!status.ok()) return done(std::move(status), nullptr);
+          done(absl::OkStatus(), std::move(response));
+        });
+  };
+}
+
+// "<package>.<Service>.<Method>" of a method in the file that defines
+// `type`, from the descriptors rather than spelled by hand.
+std::string MethodName(const google::protobuf::Descriptor* type,
+                       absl::string_view service, absl::string_view method) {
+  return type->file()
+      ->FindServiceByName(std::string(service))
+      ->FindMethodByName(std::string(method))
+      ->full_name();
+}
+
+}  // namespace
+
+MethodRegistry::MethodRegistry(const IntegratorCore* core) {
+  handlers_[MethodName(v1::UpdateWebhookSecretRequest::descriptor(),
+                       "IntegratorService", "UpdateWebhookSecret")] =
+      Bind(core, &IntegratorCore::UpdateWebhookSecret);
+  handlers_[MethodName(v1::GetStoreStatsRequest::descriptor(),
+                       "OperatorService", "GetStoreStats")] =
+      Bind(core, &IntegratorCore::GetStoreStats);
+}
+
+void MethodRegistry::Invoke(absl::string_view full_method, CallContext context,
+                            std::unique_ptr<Message> request, Done done) const {
+  auto it = handlers_.find(full_method);
+  if (it == handlers_.end()) {
+    return done(absl::UnimplementedError("unknown method"), nullptr);
+  }
+  it->second(std::move(context), std::move(request), std::move(done));
+}
+
+}  // namespace integrator::core

@@ -1,0 +1,55 @@
+// The core's RPCs by full method name, for a caller that holds a request
+// message but no gRPC call: the embedded gateway's direct invoker
+// (grpc-gateway's RegisterXxxHandlerServer, done generically). Nothing is
+// serialized and no transport is crossed.
+//
+// Contract: Invoke() runs the method named by its descriptor's full name
+// ("integrator.v1.IntegratorService.UpdateWebhookSecret") with the request
+// message; a message of the method's generated type is used as it is, one
+// of another pool is copied through its wire form. `done` is called exactly
+// once, possibly on a store thread, with OK and the response message, or
+// with the status and null; the call's log line is written first, as the
+// gRPC adapters write it. An unknown method is UNIMPLEMENTED. Thread-safe;
+// the core must outlive the registry.
+//
+// EXAMPLE:
+//   MethodRegistry methods(&core);
+//   methods.Invoke(method->full_name(), std::move(context), std::move(request),
+//                  [](absl::Status s, std::unique_ptr<Message> response) {});
+#ifndef INTEGRATOR_SERVER_CORE_METHOD_REGISTRY_H_
+#define INTEGRATOR_SERVER_CORE_METHOD_REGISTRY_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/functional/any_invocable.h"
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "google/protobuf/message.h"
+#include "server/core/call_context.h"
+#include "server/core/integrator_core.h"
+
+namespace integrator::core {
+
+class MethodRegistry {
+ public:
+  using Done = absl::AnyInvocable<void(
+      absl::Status, std::unique_ptr<google::protobuf::Message>)>;
+
+  explicit MethodRegistry(const IntegratorCore* core);
+
+  void Invoke(absl::string_view full_method, CallContext context,
+              std::unique_ptr<google::protobuf::Message> request,
+              Done done) const;
+
+ private:
+  using Handler = std::function<void(
+      CallContext, std::unique_ptr<google::protobuf::Message>, Done)>;
+  absl::flat_hash_map<std::string, Handler> handlers_;
+};
+
+}  // namespace integrator::core
+
+#endif  // INTEGRATOR_SERVER_CORE_METHOD_REGISTRY_H_
