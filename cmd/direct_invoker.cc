@@ -29,7 +29,7 @@ void DirectInvoker::Invoke(const gateway::RouteMethod& route,
   }
   methods_->Invoke(
       route.method->full_name(), std::move(context), std::move(request),
-      [done = std::move(done), in_flight = in_flight_](
+      [done = deadlines_.Guard(std::move(done)), in_flight = in_flight_](
           absl::Status status,
           std::unique_ptr<google::protobuf::Message> response) mutable {
         done(std::move(status), std::move(response));

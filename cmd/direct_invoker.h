@@ -3,7 +3,8 @@
 // with no serialization, no gRPC transport and no thread hop. The
 // composition root is the one place where the gateway and the server meet.
 //
-// Contract: as gateway::Invoker. The call's CallContext is built from the
+// Contract: as gateway::Invoker, with `timeout` as every call's deadline
+// (gateway/call_deadlines.h). The call's CallContext is built from the
 // forwarded metadata (the request id the transcoder chose, the credentials,
 // the signed-request facts and the in-process gateway credential), so the
 // core authenticates and logs the call exactly as a gRPC call.
@@ -12,7 +13,8 @@
 // open then.
 //
 // EXAMPLE:
-//   auto invoker = std::make_shared<DirectInvoker>(&server.methods());
+//   auto invoker = std::make_shared<DirectInvoker>(&server.methods(),
+//                                                  absl::Seconds(10));
 //   RestGateway::Start(pool, services, invoker, options, http_options);
 #ifndef CMD_DIRECT_INVOKER_H_
 #define CMD_DIRECT_INVOKER_H_
@@ -20,6 +22,7 @@
 #include <memory>
 
 #include "absl/synchronization/mutex.h"
+#include "gateway/call_deadlines.h"
 #include "gateway/invoker.h"
 #include "server/core/method_registry.h"
 
@@ -27,8 +30,11 @@ namespace integrator::cmd {
 
 class DirectInvoker final : public gateway::Invoker {
  public:
-  explicit DirectInvoker(const core::MethodRegistry* methods)
-      : methods_(methods), in_flight_(std::make_shared<InFlight>()) {}
+  // Each call is answered 504 after `timeout` if the core has not answered.
+  DirectInvoker(const core::MethodRegistry* methods, absl::Duration timeout)
+      : methods_(methods),
+        deadlines_(timeout),
+        in_flight_(std::make_shared<InFlight>()) {}
 
   void Invoke(const gateway::RouteMethod& route,
               std::unique_ptr<google::protobuf::Message> request,
@@ -42,6 +48,7 @@ class DirectInvoker final : public gateway::Invoker {
   };
 
   const core::MethodRegistry* methods_;
+  mutable gateway::CallDeadlines deadlines_;
   std::shared_ptr<InFlight> in_flight_;
 };
 

@@ -84,7 +84,8 @@ absl::StatusOr<std::unique_ptr<gateway::RestGateway>> StartGateway(
   return gateway::RestGateway::Start(
       *google::protobuf::DescriptorPool::generated_pool(),
       server.ServiceNames(),
-      std::make_shared<integrator::cmd::DirectInvoker>(&server.methods()),
+      std::make_shared<integrator::cmd::DirectInvoker>(
+          &server.methods(), absl::GetFlag(FLAGS_request_timeout)),
       std::move(options), HttpOptions());
 }
 
