@@ -22,19 +22,23 @@ void DirectInvoker::Invoke(const gateway::RouteMethod& route,
   };
   core::CallContext context = core::CallContext::From(
       route.method->name(), rpc::RequestIdFrom(lookup(rpc::kRequestIdKey)),
-      lookup);
-  {
-    absl::MutexLock lock(&in_flight_->mu);
-    ++in_flight_->calls;
-  }
-  methods_->Invoke(
-      route.method->full_name(), std::move(context), std::move(request),
-      [done = deadlines_.Guard(std::move(done)), in_flight = in_flight_](
+      lookup, /*via_embedded_gateway=*/true);
+  // The call counts as in flight until both the core's answer and the
+  // caller's `done` (which the deadline may run first, on its own thread)
+  // have finished with it: each holds the token.
+  auto token = std::make_shared<CallToken>(in_flight_);
+  Done guarded = deadlines_.Guard(
+      [done = std::move(done), token](
           absl::Status status,
           std::unique_ptr<google::protobuf::Message> response) mutable {
         done(std::move(status), std::move(response));
-        absl::MutexLock lock(&in_flight->mu);
-        --in_flight->calls;
+      });
+  methods_->Invoke(
+      route.method->full_name(), std::move(context), std::move(request),
+      [guarded = std::move(guarded), token = std::move(token)](
+          absl::Status status,
+          std::unique_ptr<google::protobuf::Message> response) mutable {
+        guarded(std::move(status), std::move(response));
       });
 }
 

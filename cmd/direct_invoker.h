@@ -6,11 +6,13 @@
 // Contract: as gateway::Invoker, with `timeout` as every call's deadline
 // (gateway/call_deadlines.h). The call's CallContext is built from the
 // forwarded metadata (the request id the transcoder chose, the credentials,
-// the signed-request facts and the in-process gateway credential), so the
-// core authenticates and logs the call exactly as a gRPC call.
+// the signed-request facts), so the core authenticates and logs the call
+// exactly as a gRPC call; the gateway's facts are trusted because the call
+// comes through this path, not because of anything in the metadata.
 // CancelAllAndWait() cannot cancel a call (a store write commits or fails on
-// its own) but waits until every call has answered; the store must still be
-// open then.
+// its own) but waits until every call has answered and its `done` has
+// returned, whether the answer or the deadline ran it; the store must still
+// be open then. The deadlines (and this invoker) must outlive that wait.
 //
 // EXAMPLE:
 //   auto invoker = std::make_shared<DirectInvoker>(&server.methods(),
@@ -45,6 +47,24 @@ class DirectInvoker final : public gateway::Invoker {
   struct InFlight {
     absl::Mutex mu;
     int calls ABSL_GUARDED_BY(mu) = 0;
+  };
+  // Counts one call in flight for as long as it lives.
+  class CallToken {
+   public:
+    explicit CallToken(std::shared_ptr<InFlight> in_flight)
+        : in_flight_(std::move(in_flight)) {
+      absl::MutexLock lock(&in_flight_->mu);
+      ++in_flight_->calls;
+    }
+    ~CallToken() {
+      absl::MutexLock lock(&in_flight_->mu);
+      --in_flight_->calls;
+    }
+    CallToken(const CallToken&) = delete;
+    CallToken& operator=(const CallToken&) = delete;
+
+   private:
+    std::shared_ptr<InFlight> in_flight_;
   };
 
   const core::MethodRegistry* methods_;

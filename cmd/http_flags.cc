@@ -14,7 +14,8 @@ ABSL_FLAG(absl::Duration, header_timeout, absl::Seconds(10),
           "time a client has to send a complete request (and the idle "
           "keep-alive limit)");
 ABSL_FLAG(absl::Duration, request_timeout, absl::Seconds(10),
-          "deadline of each REST request's gRPC call");
+          "deadline of each REST request: its call into the service, or "
+          "its gRPC call upstream");
 
 namespace gateway {
 

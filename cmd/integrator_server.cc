@@ -20,7 +20,6 @@
 #include "cmd/direct_invoker.h"
 #include "cmd/http_flags.h"
 #include "gateway/rest_gateway.h"
-#include "proto/rpc/gateway_metadata.h"
 #include "server/process/heap_trimmer.h"
 
 ABSL_FLAG(std::string, grpc_address, "127.0.0.1:50051",
@@ -77,10 +76,6 @@ gateway::HttpServerOptions HttpOptions() {
 absl::StatusOr<std::unique_ptr<gateway::RestGateway>> StartGateway(
     integrator::IntegratorServer& server) {
   gateway::RestGatewayOptions options;
-  // The in-process gateway proves itself with this process's own token.
-  options.transcoder.upstream_metadata = {
-      {std::string(integrator::rpc::kGatewayCredentialKey),
-       server.gateway_token()}};
   return gateway::RestGateway::Start(
       *google::protobuf::DescriptorPool::generated_pool(),
       server.ServiceNames(),
@@ -156,7 +151,7 @@ int main(int argc, char** argv) {
   std::cerr << "integrator-server: signal " << signal_number
             << ", draining in-flight calls\n";
   // Health says NOT_SERVING at once; then REST drains first, because its
-  // requests are gRPC calls that need the server running.
+  // requests are calls into the service core, which needs its store open.
   server.SetNotServing();
   if (http != nullptr) http->Shutdown(options.drain_timeout);
   server.Shutdown();

@@ -6,22 +6,26 @@ namespace gateway {
 
 absl::Status CheckJsonDepth(absl::string_view json, int max_depth) {
   int depth = 0;
-  bool in_string = false;
+  // The quote that opened the string we are in, or 0. Protobuf's JSON
+  // parser also takes single-quoted strings, so the scan must too: else
+  // brackets after a lone '"' inside one would go uncounted.
+  char quote = 0;
   bool escaped = false;
   for (const char c : json) {
-    if (in_string) {
+    if (quote != 0) {
       if (escaped) {
         escaped = false;
       } else if (c == '\\') {
         escaped = true;
-      } else if (c == '"') {
-        in_string = false;
+      } else if (c == quote) {
+        quote = 0;
       }
       continue;
     }
     switch (c) {
       case '"':
-        in_string = true;
+      case '\'':
+        quote = c;
         break;
       case '{':
       case '[':

@@ -7,7 +7,8 @@
 // than `max_depth`, so refusing any body up to the size limit costs time
 // linear in its size.
 //
-// Contract: brackets inside strings (escapes included) do not count; the
+// Contract: brackets inside strings (double- or single-quoted, as Protobuf's
+// parser reads them; escapes included) do not count; the
 // text is otherwise not validated (the real parser does that next), so a
 // malformed document may pass. The error is a 400 GatewayError with a fixed
 // text, never the input.

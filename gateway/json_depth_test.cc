@@ -35,6 +35,15 @@ TEST(CheckJsonDepth, BracketsInStringsDoNotCount) {
   EXPECT_FALSE(CheckJsonDepth(R"(["\\",[[]]])", 2).ok());
 }
 
+TEST(CheckJsonDepth, SingleQuotedStringsAreStringsToo) {
+  // A '"' inside a single-quoted string must not open a string that hides
+  // the nesting after it (Protobuf reads single-quoted strings).
+  EXPECT_FALSE(
+      CheckJsonDepth(absl::StrCat("['\"',", Nested(40, '[', ']'), ",'\"']"), 32)
+          .ok());
+  EXPECT_TRUE(CheckJsonDepth("{'a':'[[[[','b':\"]]'\"}", 1).ok());
+}
+
 TEST(CheckJsonDepth, UnbalancedClosersNeverUnderflow) {
   EXPECT_FALSE(
       CheckJsonDepth(absl::StrCat("]]]]", Nested(3, '{', '}')), 2).ok());

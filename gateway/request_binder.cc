@@ -160,8 +160,15 @@ absl::Status ParseJsonBodyIntoField(Message* message,
     return GatewayError(400, "MALFORMED_JSON",
                         "the request body is not valid JSON");
   }
-  const std::string wrapped =
-      absl::StrCat("{\"", field->json_name(), "\":", body, "}");
+  // The key as a JSON string written by Protobuf (a descriptor from
+  // reflection or a descriptor set may hold any json_name).
+  google::protobuf::Value key;
+  key.set_string_value(field->json_name());
+  std::string quoted_key;
+  if (!google::protobuf::util::MessageToJsonString(key, &quoted_key).ok()) {
+    return absl::InternalError("the body field's name cannot be written");
+  }
+  const std::string wrapped = absl::StrCat("{", quoted_key, ":", body, "}");
   std::unique_ptr<Message> scratch(message->New());
   if (!google::protobuf::util::JsonStringToMessage(wrapped, scratch.get())
            .ok()) {

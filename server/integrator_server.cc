@@ -115,11 +115,8 @@ absl::Status IntegratorServer::Start() {
       return s;
     }
   }
-  absl::StatusOr<std::string> token = crypto::RandomBytes(32);
-  if (!token.ok()) return token.status();
-  gateway_token_ = absl::BytesToHexString(*token);
-  authenticator_ = std::make_unique<auth::Authenticator>(
-      store_.get(), sealer_.get(), gateway_token_);
+  authenticator_ =
+      std::make_unique<auth::Authenticator>(store_.get(), sealer_.get());
   core_ = std::make_unique<core::IntegratorCore>(store_.get(), sealer_.get(),
                                                  authenticator_.get());
   methods_ = std::make_unique<core::MethodRegistry>(core_.get());

@@ -75,9 +75,6 @@ class IntegratorServer {
   int grpc_port() const { return grpc_port_; }
   // Full names of the registered API services, for route compilation.
   std::vector<std::string> ServiceNames() const;
-  // The credential that makes the embedded gateway trusted: send it as
-  // x-gateway-credential on the in-process channel. Random per process.
-  const std::string& gateway_token() const { return gateway_token_; }
   // The services' RPCs by full method name, without gRPC: for the embedded
   // gateway's direct invoker. Valid after Start().
   const core::MethodRegistry& methods() const { return *methods_; }
@@ -86,7 +83,6 @@ class IntegratorServer {
   const ServerOptions options_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<SecretSealer> sealer_;
-  std::string gateway_token_;
   std::unique_ptr<auth::Authenticator> authenticator_;
   std::unique_ptr<core::IntegratorCore> core_;
   std::unique_ptr<core::MethodRegistry> methods_;

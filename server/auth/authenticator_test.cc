@@ -43,7 +43,7 @@ class AuthenticatorTest : public ::testing::Test {
 
   MemoryStore store_;
   SecretSealer sealer_{MasterKey(std::string(32, 'k'))};
-  Authenticator auth_{&store_, &sealer_, "gateway-token"};
+  Authenticator auth_{&store_, &sealer_};
   std::string key_;
   std::string read_only_key_;
 };
@@ -113,8 +113,10 @@ class SignedRequestTest : public AuthenticatorTest {
                               })
             .ok());
   }
+  // Through the embedded gateway unless a remote gateway's credential is
+  // given.
   CallCredentials Signed(absl::string_view secret, int64_t timestamp_ms,
-                         absl::string_view gateway = "gateway-token") {
+                         std::optional<absl::string_view> gateway = {}) {
     timestamp_ = std::to_string(timestamp_ms);
     body_hash_ = crypto::Sha256Hex("{}");
     signature_ = absl::StrCat(
@@ -126,6 +128,7 @@ class SignedRequestTest : public AuthenticatorTest {
     c.signature = signature_;
     c.timestamp = timestamp_;
     c.gateway_credential = gateway;
+    c.via_embedded_gateway = !gateway.has_value();
     c.gateway_method = "PUT";
     c.gateway_path = "/v1/x";
     c.gateway_body_sha256 = body_hash_;
@@ -189,7 +192,7 @@ class UnreadableStore : public MemoryStore {
 TEST(AuthenticatorStoreFailureTest, IsUnavailableNotUnauthenticated) {
   UnreadableStore store;
   SecretSealer sealer{MasterKey(std::string(32, 'k'))};
-  Authenticator auth{&store, &sealer, "gateway-token"};
+  Authenticator auth{&store, &sealer};
   const std::string key = MintApiKey()->key;
   const std::string bearer = absl::StrCat("Bearer ", key);
   absl::Status status =

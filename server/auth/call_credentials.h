@@ -5,7 +5,10 @@
 //
 // Contract: values are views into the call's metadata and live as long as
 // the call. Absent headers are nullopt. The `gateway_*` facts are believed
-// only when `gateway_credential` is valid (see Authenticator).
+// only from the embedded gateway (`via_embedded_gateway`, which only the
+// composition root's direct path sets, never metadata) or when
+// `gateway_credential` is a key with the scope gateway:forward (see
+// Authenticator).
 //
 // EXAMPLE:
 //   CallCredentials creds = CallCredentials::From(
@@ -34,6 +37,9 @@ struct CallCredentials {
   std::optional<absl::string_view> gateway_method;
   std::optional<absl::string_view> gateway_path;
   std::optional<absl::string_view> gateway_body_sha256;
+  // The call came from this process's own REST gateway: trust comes from
+  // the call path itself.
+  bool via_embedded_gateway = false;
 
   template <typename Lookup>
   static CallCredentials From(const Lookup& metadata) {

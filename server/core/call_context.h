@@ -35,10 +35,14 @@ inline constexpr size_t kMaxMetadataValueBytes = 8192;
 
 class CallContext {
  public:
+  // `via_embedded_gateway`: only the composition root's direct path, for
+  // the calls of this process's own REST gateway, says so.
   template <typename Lookup>
   static CallContext From(absl::string_view rpc_name, std::string request_id,
-                          const Lookup& metadata) {
+                          const Lookup& metadata,
+                          bool via_embedded_gateway = false) {
     CallContext context(rpc_name, std::move(request_id));
+    context.via_embedded_gateway_ = via_embedded_gateway;
     // Gather what authentication reads, by asking for each key it uses.
     (void)auth::CallCredentials::From([&](absl::string_view key) {
       std::optional<absl::string_view> value = metadata(key);
@@ -66,6 +70,7 @@ class CallContext {
   std::string request_id_;
   absl::Time start_;
   std::vector<std::pair<std::string, std::string>> metadata_;
+  bool via_embedded_gateway_ = false;
 };
 
 }  // namespace integrator::core

@@ -19,7 +19,7 @@ std::unique_ptr<Request> AsGenerated(std::unique_ptr<Message> message) {
     return std::unique_ptr<Request>(static_cast<Request*>(message.release()));
   }
   auto copy = std::make_unique<Request>();
-  copy->ParseFromString(message->SerializeAsString());
+  if (!copy->ParseFromString(message->SerializeAsString())) return nullptr;
   return copy;
 }
 
@@ -34,6 +34,13 @@ Bind(const IntegratorCore* core, CoreMethod<Request, Response> method) {
   return [core, method](CallContext context, std::unique_ptr<Message> message,
                         MethodRegistry::Done done) {
     std::unique_ptr<Request> request = AsGenerated<Request>(std::move(message));
+    if (request == nullptr) {
+      const absl::Status status =
+          absl::InternalError("the request is not of the method's type");
+      rpc::LogCall(context.request_id(), context.rpc_name(), status,
+                   context.start());
+      return done(status, nullptr);
+    }
     auto response = std::make_unique<Response>();
     Response* out = response.get();
     (core->*method)(

@@ -25,7 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)integrator::rpc::RequestIdFrom(input);
   static const integrator::SecretSealer sealer(
       integrator::MasterKey(std::string(32, 'k')));
-  integrator::auth::Authenticator auth(store, &sealer, "token");
+  integrator::auth::Authenticator auth(store, &sealer);
   absl::StatusOr<integrator::auth::Principal> who =
       auth.Authenticate(input, integrator::auth::kScopeWriteWebhookSecret);
   // The same bytes as every signed-request header, as a gateway would pass.

@@ -26,7 +26,6 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "server/auth/call_credentials.h"
 #include "server/core/call_context.h"
 
 namespace integrator::rpc {

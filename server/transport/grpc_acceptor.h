@@ -9,14 +9,16 @@
 // chttp2 listener, TLS handshake and channel arguments included.
 //
 // Contract:
-// - Bind() listens on `address` (host:port, IPv4 or [IPv6]; port 0 picks a
-//   free one) before the server is built; AcceptorFor(builder, creds)
+// - Bind() listens on `address` (host:port, IPv4 or [IPv6]; every address
+//   the host resolves to, as gRPC does; port 0 picks a free one, the same
+//   for all) before the server is built; AcceptorFor(builder, creds)
 //   registers the hand-over with the builder; Start() begins accepting
 //   once the server has started; Stop() ends it and closes the listener
 //   (call it before the server's Shutdown). Stop() is idempotent.
-// - On EMFILE, ENFILE, ENOBUFS or ENOMEM the acceptor logs once per episode,
-//   waits `backoff`, and tries again, for ever: pending connections wait in
-//   the backlog and are served as soon as descriptors are free.
+// - On EMFILE, ENFILE, ENOBUFS or ENOMEM (from accept or poll) the acceptor
+//   logs once per episode, waits `backoff`, and tries again, for ever:
+//   pending connections wait in the backlog and are served as soon as
+//   descriptors are free. The listener is never given up.
 // - At most `max_connections` handed-over connections are open at once
 //   (counted as in open_connections.h); one over the cap is closed at once,
 //   and gRPC clients retry with their backoff. The cap is lowered to half
@@ -44,9 +46,11 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "server/transport/open_connections.h"
 
 namespace integrator::transport {
 
@@ -79,12 +83,24 @@ class GrpcAcceptor {
   int max_connections() const { return options_.max_connections; }
 
  private:
-  GrpcAcceptor(GrpcAcceptorOptions options, int listen_fd, int wake_read,
-               int wake_write, int port);
+  // Only Bind() makes acceptors.
+  struct BindTag {
+    explicit BindTag() = default;
+  };
+
+ public:
+  GrpcAcceptor(BindTag, GrpcAcceptorOptions options,
+               std::vector<int> listen_fds, int wake_read, int wake_write,
+               int port);
+
+ private:
   void Run();
+  // Accepts one connection from `listener` and hands it over (or refuses it
+  // over the cap). Returns accept4's errno, or 0.
+  int AcceptOne(int listener, OpenConnections& open, absl::Time& next_recount);
 
   GrpcAcceptorOptions options_;
-  int listen_fd_;
+  std::vector<int> listen_fds_;  // every address `address` resolves to
   int wake_read_;
   int wake_write_;
   int port_;
