@@ -1,7 +1,6 @@
 #include "gateway/transcoder.h"
 
 #include <openssl/crypto.h>
-#include <openssl/sha.h>
 
 #include <iostream>
 #include <utility>
@@ -16,6 +15,7 @@
 #include "gateway/problem_renderer.h"
 #include "gateway/request_binder.h"
 #include "gateway/response_renderer.h"
+#include "gateway/signed_request_facts.h"
 #include "proto/rpc/request_id.h"
 #include "proto/rpc/status_details.h"
 
@@ -23,14 +23,6 @@ namespace gateway {
 namespace {
 
 constexpr size_t kMaxShownPathBytes = 256;
-
-std::string Sha256Hex(absl::string_view data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-         digest);
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), sizeof(digest)));
-}
 
 // The path as a problem may show it: printable ASCII only, bounded.
 std::string ShownPath(absl::string_view target) {
@@ -176,12 +168,7 @@ void Transcoder::Handle(HttpRequest request,
                              request_id);
   for (const auto& entry : options_.upstream_metadata)
     call_metadata.push_back(entry);
-  if (request.Header(kSignatureKey).has_value()) {
-    call_metadata.emplace_back(std::string(kGatewayMethodKey), request.method);
-    call_metadata.emplace_back(std::string(kGatewayPathKey), request.target);
-    call_metadata.emplace_back(std::string(kGatewayBodyHashKey),
-                               Sha256Hex(request.body));
-  }
+  AddSignedRequestFacts(request, call_metadata);
 
   // The raw body may hold a secret; it is not needed any more.
   OPENSSL_cleanse(request.body.data(), request.body.size());

@@ -6,9 +6,7 @@
 //   route lookup (404 / 405 + Allow) -> request binding (400 / 415) ->
 //   the invoker (invoker.h: the service in-process, or a gRPC upstream)
 //   -> JSON 200, or the status rendered as a problem (problem_renderer.h).
-// - For signed requests (an x-signature header), the method, the raw target
-//   and the SHA-256 hex of the raw body are added under the gateway's
-//   internal metadata keys, replacing anything a client sent.
+// - For signed requests, the facts of signed_request_facts.h are added.
 // - `done` is called exactly once, possibly on another thread.
 // - One log line per request: request id, method, route, status, latency.
 //   Never a header value or a body.

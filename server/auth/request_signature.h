@@ -9,8 +9,11 @@
 // within kSignatureWindow of now.
 //
 // EXAMPLE:
-//   std::string to_sign = StringToSign("1234567890000", "POST", "/v1/x", hash);
-//   bool ok = VerifyRequestSignature(secret, to_sign_candidates, header);
+//   std::optional<int64_t> ts = FreshTimestampMs("1767225600000", absl::Now());
+//   bool ok = ts.has_value() &&
+//             VerifyRequestSignature(api_secret, "1767225600000", "PUT",
+//                                    "/v1/integrator/webhook-secret",
+//                                    body_sha256_hex, "sha256=<hex>");
 #ifndef INTEGRATOR_SERVER_AUTH_REQUEST_SIGNATURE_H_
 #define INTEGRATOR_SERVER_AUTH_REQUEST_SIGNATURE_H_
 
