@@ -52,7 +52,9 @@ absl::StatusOr<Binding> BindingOf(const google::api::HttpRule& rule) {
   return b;
 }
 
-absl::Status CheckBinding(const MethodDescriptor& method, const Binding& b) {
+// The binding's parsed template, if the binding can be served.
+absl::StatusOr<HttpTemplate> CheckBinding(const MethodDescriptor& method,
+                                          const Binding& b) {
   const std::string where =
       absl::StrCat(method.full_name(), " (", b.http_method, " ", b.path, ")");
   absl::StatusOr<HttpTemplate> tmpl = HttpTemplate::Parse(b.path);
@@ -82,7 +84,7 @@ absl::Status CheckBinding(const MethodDescriptor& method, const Binding& b) {
         absl::StrCat(where, ": response_body \"", b.response_body,
                      "\" is not a field of the response"));
   }
-  return absl::OkStatus();
+  return tmpl;
 }
 
 }  // namespace
@@ -128,8 +130,9 @@ absl::StatusOr<std::shared_ptr<const RouteTable>> RouteTable::Build(
                                                  binding.status().message()));
           continue;
         }
-        if (absl::Status s = CheckBinding(*method, *binding); !s.ok()) {
-          table->skipped_.push_back(std::string(s.message()));
+        absl::StatusOr<HttpTemplate> parsed = CheckBinding(*method, *binding);
+        if (!parsed.ok()) {
+          table->skipped_.push_back(std::string(parsed.status().message()));
           continue;
         }
         RouteMethod route;
@@ -147,8 +150,7 @@ absl::StatusOr<std::shared_ptr<const RouteTable>> RouteTable::Build(
             absl::StrCat(method->full_name(), " (", binding->http_method, " ",
                          binding->path, ")");
         const std::string key =
-            absl::StrCat(binding->http_method, " ",
-                         HttpTemplate::Parse(binding->path)->StructuralKey());
+            absl::StrCat(binding->http_method, " ", parsed->StructuralKey());
         if (absl::Status s =
                 builder.Register(binding->http_method, binding->path,
                                  binding->body, std::move(route));
