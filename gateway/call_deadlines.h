@@ -10,8 +10,8 @@
 // since every call gets the same timeout, pending calls sit in a list in
 // deadline order, and an answered call leaves it at once, so the thread
 // wakes only for calls that are really late. The destructor stops the
-// thread; calls still pending are then answered only by their own answer.
-// Thread-safe.
+// thread; every guarded callback must have run or been destroyed by then
+// (its owner waits for its calls, see cmd/direct_invoker.h). Thread-safe.
 //
 // EXAMPLE:
 //   CallDeadlines deadlines(absl::Seconds(10));
