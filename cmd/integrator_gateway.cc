@@ -15,6 +15,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "cmd/fd_budget.h"
 #include "cmd/http_flags.h"
 #include "gateway/descriptor_loader.h"
 #include "gateway/header_policy.h"
@@ -35,6 +36,16 @@ ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10),
           "on SIGTERM, how long in-flight requests may take to finish");
 
 namespace {
+
+// The REST face is this process's only listener: it may use the whole
+// open-file limit, less the reserve.
+gateway::HttpServerOptions HttpOptions() {
+  integrator::cmd::RaiseOpenFileLimit();
+  gateway::HttpServerOptions options = gateway::HttpServerOptionsFromFlags();
+  options.max_connections = integrator::cmd::ConnectionShare(
+      options.max_connections, 1, "--max_connections");
+  return options;
+}
 
 absl::StatusOr<std::string> ReadSmallFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -113,7 +124,7 @@ int main(int argc, char** argv) {
           *loaded->pool, loaded->services,
           gateway::GrpcInvokerFor(channel,
                                   absl::GetFlag(FLAGS_request_timeout)),
-          std::move(rest_options), gateway::HttpServerOptionsFromFlags());
+          std::move(rest_options), HttpOptions());
   if (!rest.ok()) return Fail(rest.status().message());
   // One write, so a reader never sees half of this line.
   std::cerr << absl::StrCat(

@@ -18,6 +18,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "cmd/direct_invoker.h"
+#include "cmd/fd_budget.h"
 #include "cmd/http_flags.h"
 #include "gateway/rest_gateway.h"
 #include "server/process/heap_trimmer.h"
@@ -65,11 +66,12 @@ sigset_t BlockTerminationSignals() {
   return signals;
 }
 
-// REST and gRPC share the process's open-file limit, half each (see
-// server/transport/grpc_acceptor.h), so floods on both never exhaust it.
+// REST and gRPC share the process's open-file limit, half each
+// (cmd/fd_budget.h), so floods on both never exhaust it.
 gateway::HttpServerOptions HttpOptions() {
   gateway::HttpServerOptions options = gateway::HttpServerOptionsFromFlags();
-  options.listeners_sharing_fds = 2;
+  options.max_connections = integrator::cmd::ConnectionShare(
+      options.max_connections, 2, "--max_connections");
   return options;
 }
 
@@ -109,7 +111,9 @@ int main(int argc, char** argv) {
   options.bootstrap_key_file = absl::GetFlag(FLAGS_bootstrap_key_file);
   options.tls_cert_file = absl::GetFlag(FLAGS_grpc_tls_cert_file);
   options.tls_key_file = absl::GetFlag(FLAGS_grpc_tls_key_file);
-  options.max_grpc_connections = absl::GetFlag(FLAGS_grpc_max_connections);
+  integrator::cmd::RaiseOpenFileLimit();
+  options.max_grpc_connections = integrator::cmd::ConnectionShare(
+      absl::GetFlag(FLAGS_grpc_max_connections), 2, "--grpc_max_connections");
   options.grpc_limits.max_concurrent_streams =
       absl::GetFlag(FLAGS_grpc_max_concurrent_streams);
   options.grpc_limits.max_connection_age =

@@ -24,11 +24,9 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 using tcp = net::ip::tcp;
 
-// File descriptors kept free for gRPC, SQLite and logs when the connection
-// cap is derived from RLIMIT_NOFILE.
-constexpr int kReservedFds = 64;
 // Connections over the cap that may be answered 503 at once; beyond these
-// (a flood) they are closed without an answer. Within kReservedFds.
+// (a flood) they are closed without an answer. Within the reserve of
+// descriptors that cmd/fd_budget.h keeps.
 constexpr int kMaxOpenRefusals = 16;
 
 class BeastHttpServer final : public HttpServer {
@@ -181,32 +179,6 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
   if (options.threads == 0) {
     options.threads =
         static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  }
-  // Every connection is a descriptor: a cap above the process limit would
-  // never be reached, and accept would fail first.
-  if (rlimit limit{}; getrlimit(RLIMIT_NOFILE, &limit) == 0) {
-    // Use what the hard limit allows before deciding the cap is too high.
-    if (limit.rlim_cur < limit.rlim_max) {
-      limit.rlim_cur = limit.rlim_max;
-      setrlimit(RLIMIT_NOFILE, &limit);
-      getrlimit(RLIMIT_NOFILE, &limit);
-    }
-  }
-  if (options.listeners_sharing_fds < 1) {
-    return absl::InvalidArgumentError("listeners_sharing_fds must be positive");
-  }
-  if (rlimit limit{}; getrlimit(RLIMIT_NOFILE, &limit) == 0 &&
-                      limit.rlim_cur != RLIM_INFINITY) {
-    const rlim_t share =
-        limit.rlim_cur > kReservedFds
-            ? (limit.rlim_cur - kReservedFds) /
-                  static_cast<rlim_t>(options.listeners_sharing_fds)
-            : 1;
-    if (static_cast<rlim_t>(options.max_connections) > share) {
-      options.max_connections = static_cast<int>(std::max<rlim_t>(1, share));
-      std::cerr << "http_server: --max_connections lowered to "
-                << options.max_connections << " by the open-file limit\n";
-    }
   }
   if (options.threads < 1 || options.max_connections < 1 ||
       options.max_body_bytes < 1) {

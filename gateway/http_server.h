@@ -53,11 +53,9 @@ struct HttpServerOptions {
   size_t max_body_bytes = 64 * 1024;
   size_t max_header_bytes = 16 * 1024;
   absl::Duration header_timeout = absl::Seconds(10);
+  // Fit it to the open-file limit first (the composition root does, with
+  // cmd/fd_budget.h): accept fails at the limit, before the cap is reached.
   int max_connections = 10000;
-  // How many listeners in this process split the open-file limit between
-  // them: the cap is lowered to fit this listener's share, less a reserve,
-  // so that floods on every listener together never exhaust descriptors.
-  int listeners_sharing_fds = 1;
 };
 
 struct HttpHandlers {

@@ -5,7 +5,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -20,9 +19,6 @@
 namespace integrator::transport {
 namespace {
 
-// Descriptors kept for the store, logs, REST and gRPC's own needs when the
-// cap is derived from the open-file limit.
-constexpr rlim_t kReservedFds = 64;
 // At the cap, how often the open connections are recounted (each recount is
 // one fstat per connection).
 constexpr absl::Duration kRecountInterval = absl::Milliseconds(100);
@@ -134,19 +130,6 @@ absl::StatusOr<std::unique_ptr<GrpcAcceptor>> GrpcAcceptor::Bind(
   GrpcAcceptorOptions options = requested;
   if (options.max_connections < 1) {
     return absl::InvalidArgumentError("gRPC connection cap must be positive");
-  }
-  // A cap above what the process may open would never be reached: accept
-  // would fail first, and the REST face would starve with it.
-  if (rlimit limit{}; getrlimit(RLIMIT_NOFILE, &limit) == 0 &&
-                      limit.rlim_cur != RLIM_INFINITY) {
-    const rlim_t room = limit.rlim_cur > 2 * kReservedFds
-                            ? (limit.rlim_cur - kReservedFds) / 2
-                            : 1;
-    if (static_cast<rlim_t>(options.max_connections) > room) {
-      options.max_connections = static_cast<int>(room);
-      std::cerr << "grpc_acceptor: gRPC connection cap lowered to " << room
-                << " by the open-file limit\n";
-    }
   }
   int port = 0;
   absl::StatusOr<std::vector<int>> listen_fds = ListenOn(options.address, port);

@@ -21,11 +21,11 @@
 //   descriptors are free. The listener is never given up.
 // - At most `max_connections` handed-over connections are open at once
 //   (counted as in open_connections.h); one over the cap is closed at once,
-//   and gRPC clients retry with their backoff. The cap is lowered to half
-//   the open-file limit less a reserve (the REST face takes the other
-//   half), so connection floods never exhaust descriptors: gRPC 1.51 was
-//   seen (UBSan) to use freed memory when a TLS handshake completes while
-//   the process is out of them.
+//   and gRPC clients retry with their backoff. Fit the cap to the process's
+//   open-file limit first (cmd/fd_budget.h gives the gRPC port half, the
+//   REST face the other half), so connection floods never exhaust
+//   descriptors: gRPC 1.51 was seen (UBSan) to use freed memory when a TLS
+//   handshake completes while the process is out of them.
 //
 // EXAMPLE:
 //   absl::StatusOr<std::unique_ptr<GrpcAcceptor>> acceptor =
@@ -79,7 +79,6 @@ class GrpcAcceptor {
   int64_t accepted() const { return accepted_.load(); }
   int64_t refused_over_cap() const { return refused_.load(); }
   int64_t out_of_descriptors() const { return starved_.load(); }
-  // The cap in force (the option, lowered to fit the open-file limit).
   int max_connections() const { return options_.max_connections; }
 
  private:
