@@ -12,7 +12,6 @@
 #include <cstring>
 #include <iostream>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "server/transport/open_connections.h"
 

@@ -28,8 +28,6 @@
 
 #include <grpcpp/server_builder.h>
 
-#include <cstddef>
-
 #include "absl/time/time.h"
 
 namespace integrator::transport {
