@@ -20,6 +20,7 @@
 #include "gateway/descriptor_loader.h"
 #include "gateway/header_policy.h"
 #include "gateway/rest_gateway.h"
+#include "proto/rpc/log_sink.h"
 
 ABSL_FLAG(std::string, upstream, "", "host:port of the gRPC server (required)");
 ABSL_FLAG(std::string, upstream_tls_ca, "",
@@ -135,6 +136,8 @@ int main(int argc, char** argv) {
   sigwait(&signals, &signal_number);
   std::cerr << "integrator-gateway: signal " << signal_number << ", draining\n";
   (*rest)->Shutdown(absl::GetFlag(FLAGS_drain_timeout));
+  // Every call's log line is out before the last line says so.
+  integrator::rpc::FlushRequestLog();
   std::cerr << "integrator-gateway: stopped\n";
   return 0;
 }

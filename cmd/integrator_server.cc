@@ -21,6 +21,7 @@
 #include "cmd/fd_budget.h"
 #include "cmd/http_flags.h"
 #include "gateway/rest_gateway.h"
+#include "proto/rpc/log_sink.h"
 #include "server/process/heap_trimmer.h"
 
 ABSL_FLAG(std::string, grpc_address, "127.0.0.1:50051",
@@ -159,6 +160,8 @@ int main(int argc, char** argv) {
   server.SetNotServing();
   if (http != nullptr) http->Shutdown(options.drain_timeout);
   server.Shutdown();
+  // Every call's log line is out before the last line says so.
+  integrator::rpc::FlushRequestLog();
   std::cerr << "integrator-server: stopped\n";
   return 0;
 }

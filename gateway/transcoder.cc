@@ -2,7 +2,6 @@
 
 #include <openssl/crypto.h>
 
-#include <iostream>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -15,6 +14,7 @@
 #include "gateway/request_binder.h"
 #include "gateway/response_renderer.h"
 #include "gateway/signed_request_facts.h"
+#include "proto/rpc/log_sink.h"
 #include "proto/rpc/request_id.h"
 #include "proto/rpc/status_details.h"
 
@@ -80,10 +80,10 @@ HttpResponse Transcoder::RenderError(const absl::Status& status,
                                     : absl::string_view()});
   AddCommonHeaders(response, request_id);
   if (options_.log_requests) {
-    std::cerr << absl::StrFormat(
-        "request_id=%s method=%s route=- status=%d\n", request_id,
+    integrator::rpc::RequestLog().Write(absl::StrFormat(
+        "request_id=%s method=%s route=- status=%d", request_id,
         partial != nullptr && !partial->method.empty() ? partial->method : "-",
-        response.status);
+        response.status));
   }
   return response;
 }
@@ -99,10 +99,10 @@ void Transcoder::Handle(HttpRequest request,
                                          absl::string_view route) mutable {
     AddCommonHeaders(response, request_id);
     if (options_.log_requests) {
-      std::cerr << absl::StrFormat(
-          "request_id=%s method=%s route=%s status=%d latency_ms=%.3f\n",
+      integrator::rpc::RequestLog().Write(absl::StrFormat(
+          "request_id=%s method=%s route=%s status=%d latency_ms=%.3f",
           request_id, method, route, response.status,
-          absl::ToDoubleMilliseconds(absl::Now() - start));
+          absl::ToDoubleMilliseconds(absl::Now() - start)));
     }
     done(std::move(response));
   };

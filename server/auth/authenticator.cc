@@ -76,15 +76,17 @@ absl::StatusOr<Principal> Authenticator::AuthenticateBearer(
     return AuthError(absl::UnauthenticatedError("Bearer token required"),
                      "MISSING_CREDENTIALS", required_scope);
   }
-  const absl::Status invalid =
-      AuthError(absl::UnauthenticatedError("the API key is not valid"),
-                "INVALID_TOKEN", required_scope);
-  if (authorization->size() > kMaxAuthorizationBytes) return invalid;
+  // Built only when needed: error details cost more than the happy path.
+  auto invalid = [required_scope] {
+    return AuthError(absl::UnauthenticatedError("the API key is not valid"),
+                     "INVALID_TOKEN", required_scope);
+  };
+  if (authorization->size() > kMaxAuthorizationBytes) return invalid();
   std::optional<absl::string_view> token = BearerToken(*authorization);
-  if (!token.has_value()) return invalid;
+  if (!token.has_value()) return invalid();
   absl::StatusOr<std::optional<ApiKeyRecord>> key = FindLiveApiKey(*token);
   if (!key.ok()) return key.status();
-  if (!key->has_value()) return invalid;
+  if (!key->has_value()) return invalid();
   const ApiKeyRecord& record = **key;
   return Principal{record.key_id, record.integrator_id, record.service_name,
                    record.scopes, std::nullopt};
@@ -146,17 +148,19 @@ absl::StatusOr<Principal> Authenticator::AuthenticateSigned(
             "of the server's clock"),
         "STALE_TIMESTAMP", required_scope);
   }
-  const absl::Status invalid_key =
-      AuthError(absl::UnauthenticatedError("the integrator key is not valid"),
-                "INVALID_TOKEN", required_scope);
-  if (!IsSigningKeyId(*c.integrator_key)) return invalid_key;
+  auto invalid_key = [required_scope] {
+    return AuthError(
+        absl::UnauthenticatedError("the integrator key is not valid"),
+        "INVALID_TOKEN", required_scope);
+  };
+  if (!IsSigningKeyId(*c.integrator_key)) return invalid_key();
   absl::StatusOr<SigningKeyRecord> key =
       store_->FindSigningKey(*c.integrator_key);
-  if (absl::IsNotFound(key.status())) return invalid_key;
+  if (absl::IsNotFound(key.status())) return invalid_key();
   if (!key.ok()) {
     return CredentialsUnavailable();
   }
-  if (key->revoked_at_ms.has_value()) return invalid_key;
+  if (key->revoked_at_ms.has_value()) return invalid_key();
   absl::StatusOr<std::string> api_secret = sealer_->Open(
       SealPurpose::kApiSecret, ApiSecretRowId(key->integrator_id, key->key_id),
       key->sealed_secret);

@@ -1,10 +1,10 @@
 #include "server/core/integrator_core.h"
 
-#include <iostream>
 #include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "proto/rpc/log_sink.h"
 #include "proto/rpc/status_details.h"
 #include "server/auth/scopes.h"
 #include "server/crypto/secret_string.h"
@@ -28,9 +28,8 @@ absl::Status PublicStoreError(const absl::Status& status,
     // The store's own text and RetryInfo are written for callers.
     return status;
   }
-  // One write per line, so concurrent calls never interleave their logs.
-  std::cerr << absl::StrCat("request_id=", request_id,
-                            " store_error=", status.ToString(), "\n");
+  rpc::RequestLog().Write(absl::StrCat("request_id=", request_id,
+                                       " store_error=", status.ToString()));
   if (absl::IsUnavailable(status)) {
     return absl::UnavailableError("the service is unavailable; retry later");
   }

@@ -1,9 +1,6 @@
 #include "server/crypto/aead.h"
 
-#include <openssl/evp.h>
-
 #include <cstdint>
-#include <memory>
 
 #include "absl/status/status.h"
 #include "server/crypto/random.h"
@@ -11,21 +8,13 @@
 namespace integrator::crypto {
 namespace {
 
-struct CipherCtxDeleter {
-  void operator()(EVP_CIPHER_CTX* ctx) const { EVP_CIPHER_CTX_free(ctx); }
-};
-using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, CipherCtxDeleter>;
-
 const uint8_t* Bytes(absl::string_view s) {
   static const uint8_t kEmpty = 0;
   return s.empty() ? &kEmpty : reinterpret_cast<const uint8_t*>(s.data());
 }
 
-absl::Status CheckSizes(absl::string_view key, absl::string_view nonce,
-                        absl::string_view data, absl::string_view aad) {
-  if (key.size() != kAes256KeyBytes) {
-    return absl::InvalidArgumentError("AES-256-GCM needs a 32-byte key");
-  }
+absl::Status CheckSizes(absl::string_view nonce, absl::string_view data,
+                        absl::string_view aad) {
   if (nonce.size() != kGcmNonceBytes) {
     return absl::InvalidArgumentError("AES-256-GCM needs a 12-byte nonce");
   }
@@ -35,33 +24,50 @@ absl::Status CheckSizes(absl::string_view key, absl::string_view nonce,
   return absl::OkStatus();
 }
 
-// Creates a context keyed for one operation; `encrypt` picks the direction.
-absl::StatusOr<CipherCtx> NewContext(bool encrypt, absl::string_view key,
-                                     absl::string_view nonce) {
+}  // namespace
+
+void Aes256GcmKey::CipherCtxDeleter::operator()(EVP_CIPHER_CTX* ctx) const {
+  EVP_CIPHER_CTX_free(ctx);
+}
+
+absl::StatusOr<Aes256GcmKey> Aes256GcmKey::Create(absl::string_view key) {
+  if (key.size() != kAes256KeyBytes) {
+    return absl::InvalidArgumentError("AES-256-GCM needs a 32-byte key");
+  }
+  CipherCtx prepared[2];
+  for (int enc = 0; enc < 2; ++enc) {
+    prepared[enc].reset(EVP_CIPHER_CTX_new());
+    EVP_CIPHER_CTX* ctx = prepared[enc].get();
+    if (ctx == nullptr ||
+        EVP_CipherInit_ex(ctx, EVP_aes_256_gcm(), nullptr, nullptr, nullptr,
+                          enc) != 1 ||
+        EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN,
+                            static_cast<int>(kGcmNonceBytes), nullptr) != 1 ||
+        EVP_CipherInit_ex(ctx, nullptr, nullptr, Bytes(key), nullptr, enc) !=
+            1) {
+      return absl::InternalError("cannot initialise AES-256-GCM");
+    }
+  }
+  return Aes256GcmKey(std::move(prepared[1]), std::move(prepared[0]));
+}
+
+absl::StatusOr<Aes256GcmKey::CipherCtx> Aes256GcmKey::Start(
+    const CipherCtx& prepared, absl::string_view nonce) const {
   CipherCtx ctx(EVP_CIPHER_CTX_new());
-  if (!ctx) return absl::InternalError("cannot allocate a cipher context");
-  const int enc = encrypt ? 1 : 0;
-  if (EVP_CipherInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr,
-                        enc) != 1 ||
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN,
-                          static_cast<int>(nonce.size()), nullptr) != 1 ||
-      EVP_CipherInit_ex(ctx.get(), nullptr, nullptr, Bytes(key), Bytes(nonce),
-                        enc) != 1) {
+  // -1 keeps the direction the prepared context was made for.
+  if (!ctx || EVP_CIPHER_CTX_copy(ctx.get(), prepared.get()) != 1 ||
+      EVP_CipherInit_ex(ctx.get(), nullptr, nullptr, nullptr, Bytes(nonce),
+                        -1) != 1) {
     return absl::InternalError("cannot initialise AES-256-GCM");
   }
   return ctx;
 }
 
-}  // namespace
-
-absl::StatusOr<std::string> Aes256GcmSeal(absl::string_view key,
-                                          absl::string_view nonce,
-                                          absl::string_view plaintext,
-                                          absl::string_view aad) {
-  if (absl::Status s = CheckSizes(key, nonce, plaintext, aad); !s.ok()) {
-    return s;
-  }
-  absl::StatusOr<CipherCtx> ctx = NewContext(/*encrypt=*/true, key, nonce);
+absl::StatusOr<std::string> Aes256GcmKey::Seal(absl::string_view nonce,
+                                               absl::string_view plaintext,
+                                               absl::string_view aad) const {
+  if (absl::Status s = CheckSizes(nonce, plaintext, aad); !s.ok()) return s;
+  absl::StatusOr<CipherCtx> ctx = Start(encrypt_, nonce);
   if (!ctx.ok()) return ctx.status();
   std::string out(plaintext.size() + kGcmTagBytes, '\0');
   auto* out_bytes = reinterpret_cast<uint8_t*>(out.data());
@@ -83,16 +89,15 @@ absl::StatusOr<std::string> Aes256GcmSeal(absl::string_view key,
   return out;
 }
 
-absl::StatusOr<std::string> Aes256GcmOpen(absl::string_view key,
-                                          absl::string_view nonce,
-                                          absl::string_view sealed,
-                                          absl::string_view aad) {
-  if (absl::Status s = CheckSizes(key, nonce, sealed, aad); !s.ok()) return s;
+absl::StatusOr<std::string> Aes256GcmKey::Open(absl::string_view nonce,
+                                               absl::string_view sealed,
+                                               absl::string_view aad) const {
+  if (absl::Status s = CheckSizes(nonce, sealed, aad); !s.ok()) return s;
   if (sealed.size() < kGcmTagBytes) {
     return absl::PermissionDeniedError("sealed value is truncated");
   }
   const size_t text_size = sealed.size() - kGcmTagBytes;
-  absl::StatusOr<CipherCtx> ctx = NewContext(/*encrypt=*/false, key, nonce);
+  absl::StatusOr<CipherCtx> ctx = Start(decrypt_, nonce);
   if (!ctx.ok()) return ctx.status();
   std::string tag(sealed.substr(text_size));
   std::string out(text_size, '\0');
@@ -112,6 +117,24 @@ absl::StatusOr<std::string> Aes256GcmOpen(absl::string_view key,
         "sealed value failed authentication: wrong key or tampered data");
   }
   return out;
+}
+
+absl::StatusOr<std::string> Aes256GcmSeal(absl::string_view key,
+                                          absl::string_view nonce,
+                                          absl::string_view plaintext,
+                                          absl::string_view aad) {
+  absl::StatusOr<Aes256GcmKey> prepared = Aes256GcmKey::Create(key);
+  if (!prepared.ok()) return prepared.status();
+  return prepared->Seal(nonce, plaintext, aad);
+}
+
+absl::StatusOr<std::string> Aes256GcmOpen(absl::string_view key,
+                                          absl::string_view nonce,
+                                          absl::string_view sealed,
+                                          absl::string_view aad) {
+  absl::StatusOr<Aes256GcmKey> prepared = Aes256GcmKey::Create(key);
+  if (!prepared.ok()) return prepared.status();
+  return prepared->Open(nonce, sealed, aad);
 }
 
 }  // namespace integrator::crypto

@@ -1,5 +1,6 @@
 #include "server/crypto/aead.h"
 
+#include <set>
 #include <string>
 
 #include "absl/strings/escaping.h"
@@ -56,6 +57,51 @@ TEST(AeadTest, RejectsBadSizes) {
   EXPECT_FALSE(Aes256GcmSeal("short", kZeroNonce, "x", "").ok());
   EXPECT_FALSE(Aes256GcmSeal(kZeroKey, "short", "x", "").ok());
   EXPECT_FALSE(Aes256GcmOpen(kZeroKey, kZeroNonce, "x", "").ok());
+}
+
+// A prepared key gives the same bytes as the per-call functions, keeps its
+// nonce per call (the prepared context holds none), and opens only its own.
+TEST(AeadTest, PreparedKeyMatchesPerCallAndIsReusable) {
+  absl::StatusOr<Aes256GcmKey> prepared = Aes256GcmKey::Create(kZeroKey);
+  ASSERT_TRUE(prepared.ok());
+  absl::StatusOr<std::string> block =
+      prepared->Seal(kZeroNonce, std::string(16, '\0'), "");
+  ASSERT_TRUE(block.ok());
+  EXPECT_EQ(absl::BytesToHexString(*block),
+            "cea7403d4d606b6e074ec5d3baf39d18"
+            "d0d1c8a799996bf0265b98b5d48ab919");
+
+  const std::string key = *RandomBytes(32);
+  absl::StatusOr<Aes256GcmKey> reused = Aes256GcmKey::Create(key);
+  ASSERT_TRUE(reused.ok());
+  for (int i = 0; i < 3; ++i) {
+    const std::string nonce = *RandomBytes(12);
+    absl::StatusOr<std::string> sealed = reused->Seal(nonce, "secret", "row");
+    ASSERT_TRUE(sealed.ok());
+    EXPECT_EQ(*sealed, *Aes256GcmSeal(key, nonce, "secret", "row"));
+    EXPECT_EQ(*reused->Open(nonce, *sealed, "row"), "secret");
+    EXPECT_EQ(*Aes256GcmOpen(key, nonce, *sealed, "row"), "secret");
+    EXPECT_EQ(reused->Open(nonce, *sealed, "other row").status().code(),
+              absl::StatusCode::kPermissionDenied);
+    EXPECT_FALSE(prepared->Open(nonce, *sealed, "row").ok());
+  }
+  EXPECT_FALSE(Aes256GcmKey::Create("short").ok());
+  EXPECT_FALSE(reused->Seal("short", "x", "").ok());
+}
+
+TEST(RandomTest, PublicBytesAreFreshAcrossRefills) {
+  std::set<std::string> seen;
+  // Several refills of the per-thread buffer, and one draw beyond its size.
+  for (size_t i = 0; i < 3 * kPublicRandomBatch / 12; ++i) {
+    absl::StatusOr<std::string> nonce = PublicRandomBytes(12);
+    ASSERT_TRUE(nonce.ok());
+    ASSERT_EQ(nonce->size(), 12u);
+    EXPECT_TRUE(seen.insert(*nonce).second) << "a nonce repeated";
+  }
+  absl::StatusOr<std::string> large = PublicRandomBytes(kPublicRandomBatch + 1);
+  ASSERT_TRUE(large.ok());
+  EXPECT_EQ(large->size(), kPublicRandomBatch + 1);
+  EXPECT_TRUE(PublicRandomBytes(0).ok());
 }
 
 TEST(RandomTest, ReturnsFreshBytesAndWipes) {

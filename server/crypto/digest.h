@@ -3,7 +3,8 @@
 // Contract: inputs are arbitrary bytes (embedded NULs included); outputs are
 // raw 32-byte digests. Only the one-shot OpenSSL calls that BoringSSL also has
 // are used, so this file builds against both (see DESIGN.md, "Dependencies").
-// Thread-safe: no state.
+// Thread-safe: the only state is a prepared SHA-256 context that is never
+// written after it is made, and a per-thread working context.
 //
 // EXAMPLE:
 //   std::string mac = HmacSha256("key", "The quick brown fox");

@@ -24,6 +24,15 @@ inline constexpr size_t kMaxRandomBytes = 1024;
 
 absl::StatusOr<std::string> RandomBytes(size_t n);
 
+// As RandomBytes, from the same generator, but served from a small
+// per-thread buffer that is refilled kPublicRandomBatch bytes at a time: the
+// generator's per-call cost (a lock and a DRBG step) shows on a path that
+// draws a nonce per request. Only for values that are public once used, such
+// as nonces: bytes not yet served wait in memory. A forked child never
+// serves what its parent's buffer held.
+inline constexpr size_t kPublicRandomBatch = 512;
+absl::StatusOr<std::string> PublicRandomBytes(size_t n);
+
 // Overwrites the bytes of `buffer` with zeros (its size is kept).
 void Wipe(std::string& buffer);
 

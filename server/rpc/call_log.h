@@ -1,8 +1,8 @@
 // The one log line of a call, whichever face it came through: request id,
 // RPC, code, latency. Never the request, its metadata or its secrets.
 //
-// Contract: one write per line (lines of concurrent calls never
-// interleave). Thread-safe.
+// Contract: the line goes to the process's request log (rpc/log_sink.h):
+// lines of concurrent calls never interleave. Thread-safe.
 //
 // EXAMPLE:
 //   LogCall(request_id, "UpdateWebhookSecret", status, start);

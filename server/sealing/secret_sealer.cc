@@ -4,7 +4,6 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "server/crypto/aead.h"
 #include "server/crypto/random.h"
 
 namespace integrator {
@@ -32,12 +31,13 @@ std::string Aad(SealPurpose purpose, absl::string_view key_id,
 absl::StatusOr<SealedSecret> SecretSealer::Seal(
     SealPurpose purpose, absl::string_view integrator_id, int64_t version,
     absl::string_view plaintext) const {
+  if (!prepared_.ok()) return prepared_.status();
+  // A nonce is public once used, so the buffered generator serves it.
   absl::StatusOr<std::string> nonce =
-      crypto::RandomBytes(crypto::kGcmNonceBytes);
+      crypto::PublicRandomBytes(crypto::kGcmNonceBytes);
   if (!nonce.ok()) return nonce.status();
-  absl::StatusOr<std::string> ciphertext =
-      crypto::Aes256GcmSeal(key_.bytes(), *nonce, plaintext,
-                            Aad(purpose, key_id(), integrator_id, version));
+  absl::StatusOr<std::string> ciphertext = prepared_->Seal(
+      *nonce, plaintext, Aad(purpose, key_id(), integrator_id, version));
   if (!ciphertext.ok()) return ciphertext.status();
   SealedSecret sealed;
   sealed.version = version;
@@ -55,8 +55,9 @@ absl::StatusOr<std::string> SecretSealer::Open(
         absl::StrCat("the secret was sealed with master key id ", sealed.key_id,
                      ", but the master key file given has key id ", key_id()));
   }
-  return crypto::Aes256GcmOpen(
-      key_.bytes(), sealed.nonce, sealed.ciphertext,
+  if (!prepared_.ok()) return prepared_.status();
+  return prepared_->Open(
+      sealed.nonce, sealed.ciphertext,
       Aad(purpose, sealed.key_id, integrator_id, sealed.version));
 }
 

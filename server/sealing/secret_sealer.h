@@ -22,6 +22,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "server/crypto/aead.h"
 #include "server/sealing/master_key.h"
 #include "server/sealing/sealed_secret.h"
 
@@ -31,7 +32,9 @@ enum class SealPurpose { kWebhookSecret, kApiSecret };
 
 class SecretSealer {
  public:
-  explicit SecretSealer(MasterKey key) : key_(std::move(key)) {}
+  explicit SecretSealer(MasterKey key)
+      : key_(std::move(key)),
+        prepared_(crypto::Aes256GcmKey::Create(key_.bytes())) {}
 
   const std::string& key_id() const { return key_.key_id(); }
 
@@ -46,6 +49,8 @@ class SecretSealer {
 
  private:
   MasterKey key_;
+  // The master key prepared once: sealing is on every write's path.
+  absl::StatusOr<crypto::Aes256GcmKey> prepared_;
 };
 
 }  // namespace integrator
