@@ -5,8 +5,10 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/escaping.h"
@@ -120,10 +122,11 @@ absl::Status IntegratorServer::Start() {
   core_ = std::make_unique<core::IntegratorCore>(store_.get(), sealer_.get(),
                                                  authenticator_.get());
   methods_ = std::make_unique<core::MethodRegistry>(core_.get());
-  integrator_service_ =
-      std::make_unique<service::IntegratorServiceImpl>(core_.get());
-  operator_service_ =
-      std::make_unique<service::OperatorServiceImpl>(core_.get());
+  dispatcher_ = std::make_unique<rpc::UnaryDispatcher>(
+      methods_.get(), options_.grpc_workers > 0
+                          ? options_.grpc_workers
+                          : static_cast<int>(std::max(
+                                1u, std::thread::hardware_concurrency())));
 
   RegisterHealthDescriptor();
   grpc::EnableDefaultHealthCheckService(true);
@@ -149,13 +152,13 @@ absl::Status IntegratorServer::Start() {
   acceptor_->Register(builder, credentials);
   transport::ApplyGrpcLimits(options_.grpc_limits, builder);
   builder.SetMaxReceiveMessageSize(options_.max_receive_bytes);
-  builder.RegisterService(integrator_service_.get());
-  builder.RegisterService(operator_service_.get());
+  if (absl::Status s = dispatcher_->Register(builder); !s.ok()) return s;
   server_ = builder.BuildAndStart();
   if (server_ == nullptr) {
     return absl::UnavailableError(
         absl::StrCat("cannot start gRPC on ", options_.grpc_address));
   }
+  dispatcher_->Start();
   acceptor_->Start();
   grpc_port_ = acceptor_->port();
   server_->GetHealthCheckService()->SetServingStatus(true);
@@ -163,8 +166,8 @@ absl::Status IntegratorServer::Start() {
 }
 
 std::vector<std::string> IntegratorServer::ServiceNames() const {
-  return {integrator::v1::IntegratorService::service_full_name(),
-          integrator::v1::OperatorService::service_full_name()};
+  if (dispatcher_ == nullptr) return {};
+  return dispatcher_->ServiceNames();
 }
 
 void IntegratorServer::SetNotServing() {
@@ -183,6 +186,7 @@ void IntegratorServer::Shutdown() {
     // In-flight calls keep running until done or until the deadline; their
     // store writes still commit because the store closes only afterwards.
     server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.drain_timeout));
+    dispatcher_->Stop();
     server_->Wait();
   }
   if (store_ != nullptr) store_->Close();

@@ -33,9 +33,8 @@
 #include "server/auth/authenticator.h"
 #include "server/core/integrator_core.h"
 #include "server/core/method_registry.h"
+#include "server/rpc/unary_dispatcher.h"
 #include "server/sealing/secret_sealer.h"
-#include "server/service/integrator_service.h"
-#include "server/service/operator_service.h"
 #include "server/store/store.h"
 #include "server/transport/grpc_acceptor.h"
 #include "server/transport/grpc_limits.h"
@@ -60,6 +59,9 @@ struct ServerOptions {
   // Open gRPC connections at most (lowered to fit the open-file limit).
   int max_grpc_connections = 10000;
   transport::GrpcLimits grpc_limits;
+  // Completion queues, each with a thread, serving the API's calls; 0 means
+  // one per core.
+  int grpc_workers = 0;
 };
 
 class IntegratorServer {
@@ -86,8 +88,7 @@ class IntegratorServer {
   std::unique_ptr<auth::Authenticator> authenticator_;
   std::unique_ptr<core::IntegratorCore> core_;
   std::unique_ptr<core::MethodRegistry> methods_;
-  std::unique_ptr<service::IntegratorServiceImpl> integrator_service_;
-  std::unique_ptr<service::OperatorServiceImpl> operator_service_;
+  std::unique_ptr<rpc::UnaryDispatcher> dispatcher_;
   std::unique_ptr<transport::GrpcAcceptor> acceptor_;
   std::unique_ptr<grpc::Server> server_;
   int grpc_port_ = 0;

@@ -1,5 +1,6 @@
 #include "server/core/method_registry.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "google/protobuf/generated_message_reflection.h"
@@ -55,25 +56,48 @@ Bind(const IntegratorCore* core, CoreMethod<Request, Response> method) {
   };
 }
 
-// "<package>.<Service>.<Method>" of a method in the file that defines
-// `type`, from the descriptors rather than spelled by hand.
-std::string MethodName(const google::protobuf::Descriptor* type,
-                       absl::string_view service, absl::string_view method) {
-  return type->file()
-      ->FindServiceByName(std::string(service))
-      ->FindMethodByName(std::string(method))
-      ->full_name();
-}
-
 }  // namespace
 
+template <typename Request, typename Response, typename Method>
+void MethodRegistry::Add(absl::string_view service, absl::string_view method,
+                         const IntegratorCore* core, Method handler) {
+  // The method from the descriptors of the file that defines the request,
+  // rather than a name spelled by hand.
+  const google::protobuf::MethodDescriptor* descriptor =
+      Request::descriptor()
+          ->file()
+          ->FindServiceByName(std::string(service))
+          ->FindMethodByName(std::string(method));
+  methods_.push_back(descriptor);
+  handlers_[descriptor->full_name()] = Entry{
+      Bind<Request, Response>(core, handler), &Request::default_instance()};
+}
+
 MethodRegistry::MethodRegistry(const IntegratorCore* core) {
-  handlers_[MethodName(v1::UpdateWebhookSecretRequest::descriptor(),
-                       "IntegratorService", "UpdateWebhookSecret")] =
-      Bind(core, &IntegratorCore::UpdateWebhookSecret);
-  handlers_[MethodName(v1::GetStoreStatsRequest::descriptor(),
-                       "OperatorService", "GetStoreStats")] =
-      Bind(core, &IntegratorCore::GetStoreStats);
+  Add<v1::UpdateWebhookSecretRequest, v1::UpdateWebhookSecretResponse>(
+      "IntegratorService", "UpdateWebhookSecret", core,
+      &IntegratorCore::UpdateWebhookSecret);
+  Add<v1::GetStoreStatsRequest, v1::StoreStats>(
+      "OperatorService", "GetStoreStats", core, &IntegratorCore::GetStoreStats);
+}
+
+std::vector<const google::protobuf::ServiceDescriptor*>
+MethodRegistry::services() const {
+  std::vector<const google::protobuf::ServiceDescriptor*> services;
+  for (const google::protobuf::MethodDescriptor* method : methods_) {
+    if (std::find(services.begin(), services.end(), method->service()) ==
+        services.end()) {
+      services.push_back(method->service());
+    }
+  }
+  return services;
+}
+
+std::unique_ptr<Message> MethodRegistry::NewRequest(
+    absl::string_view full_method) const {
+  auto it = handlers_.find(full_method);
+  if (it == handlers_.end()) return nullptr;
+  return std::unique_ptr<Message>(it->second.request_prototype->New());
 }
 
 void MethodRegistry::Invoke(absl::string_view full_method, CallContext context,
@@ -82,7 +106,7 @@ void MethodRegistry::Invoke(absl::string_view full_method, CallContext context,
   if (it == handlers_.end()) {
     return done(absl::UnimplementedError("unknown method"), nullptr);
   }
-  it->second(std::move(context), std::move(request), std::move(done));
+  it->second.handler(std::move(context), std::move(request), std::move(done));
 }
 
 }  // namespace integrator::core

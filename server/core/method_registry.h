@@ -22,11 +22,13 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "server/core/call_context.h"
 #include "server/core/integrator_core.h"
@@ -44,10 +46,31 @@ class MethodRegistry {
               std::unique_ptr<google::protobuf::Message> request,
               Done done) const;
 
+  // Every registered method, in registration order: for a transport that
+  // serves them (rpc/unary_dispatcher.h) and for route compilation.
+  const std::vector<const google::protobuf::MethodDescriptor*>& methods()
+      const {
+    return methods_;
+  }
+  // The services those methods belong to, each once, in the same order.
+  std::vector<const google::protobuf::ServiceDescriptor*> services() const;
+  // A new, empty request of the method's generated type; null when unknown.
+  std::unique_ptr<google::protobuf::Message> NewRequest(
+      absl::string_view full_method) const;
+
  private:
   using Handler = std::function<void(
       CallContext, std::unique_ptr<google::protobuf::Message>, Done)>;
-  absl::flat_hash_map<std::string, Handler> handlers_;
+  struct Entry {
+    Handler handler;
+    const google::protobuf::Message* request_prototype;
+  };
+  template <typename Request, typename Response, typename Method>
+  void Add(absl::string_view service, absl::string_view method,
+           const IntegratorCore* core, Method handler);
+
+  absl::flat_hash_map<std::string, Entry> handlers_;
+  std::vector<const google::protobuf::MethodDescriptor*> methods_;
 };
 
 }  // namespace integrator::core

@@ -6,6 +6,7 @@
 #include <openssl/sha.h>
 
 #include <cstdint>
+#include <memory>
 
 #include "absl/strings/escaping.h"
 
@@ -25,8 +26,8 @@ std::string Sha256(absl::string_view data) {
   auto* out_bytes = reinterpret_cast<uint8_t*>(out.data());
   // OpenSSL 3's SHA256() looks the digest up by name on every call (a tenth
   // of the cost is the hash); a context initialised once and copied per call
-  // skips the lookup. Both are leaked at exit on purpose; the prepared one
-  // is only ever read.
+  // skips the lookup. The prepared context lives until exit and is only
+  // ever read; each thread's working context is freed when the thread ends.
   static const EVP_MD_CTX* const prepared = [] {
     EVP_MD_CTX* ctx = EVP_MD_CTX_new();
     if (ctx != nullptr && EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) != 1) {
@@ -35,7 +36,12 @@ std::string Sha256(absl::string_view data) {
     }
     return ctx;
   }();
-  thread_local EVP_MD_CTX* const ctx = EVP_MD_CTX_new();
+  struct MdCtxDeleter {
+    void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+  };
+  thread_local const std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> working(
+      EVP_MD_CTX_new());
+  EVP_MD_CTX* const ctx = working.get();
   unsigned int size = 0;
   if (prepared == nullptr || ctx == nullptr ||
       EVP_MD_CTX_copy_ex(ctx, prepared) != 1 ||

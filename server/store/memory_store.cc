@@ -17,7 +17,7 @@ absl::Status MemoryStore::CreateIntegrator(const Integrator& integrator) {
 }
 
 absl::StatusOr<Integrator> MemoryStore::FindIntegrator(absl::string_view id) {
-  absl::MutexLock lock(&mu_);
+  absl::ReaderMutexLock lock(&mu_);
   auto it = integrators_.find(std::string(id));
   if (it == integrators_.end())
     return absl::NotFoundError("integrator not found");
@@ -25,7 +25,7 @@ absl::StatusOr<Integrator> MemoryStore::FindIntegrator(absl::string_view id) {
 }
 
 absl::StatusOr<std::vector<Integrator>> MemoryStore::ListIntegrators() {
-  absl::MutexLock lock(&mu_);
+  absl::ReaderMutexLock lock(&mu_);
   std::vector<Integrator> out;
   for (const auto& [id, integrator] : integrators_) out.push_back(integrator);
   return out;
@@ -49,7 +49,7 @@ absl::Status MemoryStore::CreateApiKey(const ApiKeyRecord& key) {
 
 absl::StatusOr<ApiKeyRecord> MemoryStore::FindApiKeyByHash(
     absl::string_view key_hash) {
-  absl::MutexLock lock(&mu_);
+  absl::ReaderMutexLock lock(&mu_);
   auto it = keys_by_hash_.find(key_hash);
   if (it == keys_by_hash_.end())
     return absl::NotFoundError("API key not found");
@@ -103,7 +103,7 @@ absl::Status MemoryStore::CreateSigningKey(const SigningKeyRecord& key,
 
 absl::StatusOr<SigningKeyRecord> MemoryStore::FindSigningKey(
     absl::string_view key_id) {
-  absl::MutexLock lock(&mu_);
+  absl::ReaderMutexLock lock(&mu_);
   auto it = signing_keys_.find(key_id);
   if (it == signing_keys_.end())
     return absl::NotFoundError("signing key not found");
@@ -146,35 +146,54 @@ void MemoryStore::RecordSignatureUse(SignatureUse use, DoneFn done) {
 void MemoryStore::UpdateWebhookSecret(std::string integrator_id, SealFn seal,
                                       DoneFn done,
                                       std::optional<SignatureUse> signature) {
+  // Sealing happens outside the lock, for the version read just before; the
+  // commit checks that no other write took that version meanwhile and seals
+  // again if one did. So concurrent calls, and the key lookups of every
+  // call, do not wait for each other's sealing.
   absl::Status result;
-  {
+  for (;;) {
+    int64_t version = 0;
+    {
+      absl::ReaderMutexLock lock(&mu_);
+      if (closed_) {
+        result = absl::UnavailableError("the store is shutting down");
+        break;
+      }
+      if (!integrators_.contains(integrator_id)) {
+        result = absl::NotFoundError("integrator not found");
+        break;
+      }
+      auto it = webhook_secrets_.find(integrator_id);
+      if (it != webhook_secrets_.end()) version = it->second.version;
+    }
+    absl::StatusOr<SealedSecret> sealed = seal(version + 1);
+    if (!sealed.ok()) {
+      result = sealed.status();
+      break;
+    }
     absl::MutexLock lock(&mu_);
     if (closed_) {
       result = absl::UnavailableError("the store is shutting down");
-    } else if (!integrators_.contains(integrator_id)) {
-      result = absl::NotFoundError("integrator not found");
-    } else {
-      auto it = webhook_secrets_.find(integrator_id);
-      const int64_t version =
-          it == webhook_secrets_.end() ? 0 : it->second.version;
-      absl::StatusOr<SealedSecret> sealed = seal(version + 1);
-      if (!sealed.ok()) {
-        result = sealed.status();
-      } else if (signature.has_value()) {
-        result = InsertSignatureUseLocked(*signature);
-      }
-      if (result.ok()) {
-        webhook_secrets_[integrator_id] = std::move(*sealed);
-        ++updates_;
-      }
+      break;
     }
+    auto it = webhook_secrets_.find(integrator_id);
+    const int64_t current =
+        it == webhook_secrets_.end() ? 0 : it->second.version;
+    if (current != version) continue;  // another write won; seal again
+    if (signature.has_value()) {
+      result = InsertSignatureUseLocked(*signature);
+      if (!result.ok()) break;
+    }
+    webhook_secrets_[integrator_id] = std::move(*sealed);
+    ++updates_;
+    break;
   }
   done(std::move(result));
 }
 
 absl::StatusOr<SealedSecret> MemoryStore::GetWebhookSecret(
     absl::string_view integrator_id) {
-  absl::MutexLock lock(&mu_);
+  absl::ReaderMutexLock lock(&mu_);
   auto it = webhook_secrets_.find(integrator_id);
   if (it == webhook_secrets_.end()) {
     return absl::NotFoundError("no webhook secret is set");
@@ -183,7 +202,7 @@ absl::StatusOr<SealedSecret> MemoryStore::GetWebhookSecret(
 }
 
 absl::StatusOr<std::vector<std::string>> MemoryStore::SealedKeyIds() {
-  absl::MutexLock lock(&mu_);
+  absl::ReaderMutexLock lock(&mu_);
   std::set<std::string> ids;
   for (const auto& [id, sealed] : webhook_secrets_) ids.insert(sealed.key_id);
   for (const auto& [id, key] : signing_keys_) {
@@ -193,7 +212,7 @@ absl::StatusOr<std::vector<std::string>> MemoryStore::SealedKeyIds() {
 }
 
 StoreStats MemoryStore::Stats() {
-  absl::MutexLock lock(&mu_);
+  absl::ReaderMutexLock lock(&mu_);
   return StoreStats{"memory", "none", "none", updates_, updates_};
 }
 

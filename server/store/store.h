@@ -109,8 +109,9 @@ struct StoreStats {
 
 class Store {
  public:
-  // Called inside the write transaction with the row's next version, so the
-  // version bound into the ciphertext is the one that is stored.
+  // Called with the row's next version, so the version bound into the
+  // ciphertext is the one that is stored. A store that seals outside its
+  // write lock calls it again when another write took that version first.
   using SealFn = absl::AnyInvocable<absl::StatusOr<SealedSecret>(int64_t)>;
   // Called once, on the store's writer thread, after the commit (or failure).
   using DoneFn = absl::AnyInvocable<void(absl::Status)>;
