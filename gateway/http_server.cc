@@ -2,10 +2,12 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <chrono>
 #include <iostream>
@@ -32,8 +34,8 @@ constexpr int kMaxOpenRefusals = 16;
 class BeastHttpServer final : public HttpServer {
  public:
   BeastHttpServer(const HttpServerOptions& options, HttpHandlers handlers)
-      : ioc_(options.threads),
-        acceptor_(net::make_strand(ioc_)),
+      : loops_(MakeLoops(options.threads)),
+        acceptor_(loops_.front()->context.get_executor()),
         state_(std::make_shared<HttpServerState>()) {
     state_->options = options;
     state_->handlers = std::move(handlers);
@@ -70,8 +72,9 @@ class BeastHttpServer final : public HttpServer {
     }
     port_ = acceptor_.local_endpoint(ec).port();
     Accept();
-    for (int i = 0; i < state_->options.threads; ++i) {
-      threads_.emplace_back([this] { RunLoop(); });
+    for (auto& loop : loops_) {
+      threads_.emplace_back(
+          [this, context = &loop->context] { RunLoop(*context); });
     }
     return absl::OkStatus();
   }
@@ -101,16 +104,33 @@ class BeastHttpServer final : public HttpServer {
               state_.get()),
           drain);
     }
-    ioc_.stop();
+    for (auto& loop : loops_) loop->context.stop();
     for (std::thread& t : threads_) t.join();
     threads_.clear();
   }
 
  private:
-  void RunLoop() {
+  // One event loop per thread, each with its own epoll set: a connection
+  // lives on one loop for its life, so its reads, handling and writes never
+  // wake another thread (a shared io_context hands each event from the
+  // thread in epoll_wait to a sleeping one), and need no strand.
+  struct Loop {
+    Loop() : context(1), keep_running(net::make_work_guard(context)) {}
+    net::io_context context;
+    net::executor_work_guard<net::io_context::executor_type> keep_running;
+  };
+  static std::vector<std::unique_ptr<Loop>> MakeLoops(int count) {
+    std::vector<std::unique_ptr<Loop>> loops;
+    for (int i = 0; i < std::max(1, count); ++i) {
+      loops.push_back(std::make_unique<Loop>());
+    }
+    return loops;
+  }
+
+  void RunLoop(net::io_context& context) {
     for (;;) {
       try {
-        ioc_.run();
+        context.run();
         return;
       } catch (const std::exception& e) {
         // A handler must never take the server down; log and keep serving.
@@ -120,8 +140,10 @@ class BeastHttpServer final : public HttpServer {
   }
 
   void Accept() {
-    acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec,
-                                                          tcp::socket socket) {
+    // New connections go to the loops in turn.
+    net::io_context& loop = loops_[next_loop_++ % loops_.size()]->context;
+    acceptor_.async_accept(loop, [this](beast::error_code ec,
+                                        tcp::socket socket) {
       if (ec) {
         if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
         // Out of descriptors, say: the connection stays in the backlog, so
@@ -161,7 +183,8 @@ class BeastHttpServer final : public HttpServer {
     });
   }
 
-  net::io_context ioc_;
+  std::vector<std::unique_ptr<Loop>> loops_;
+  size_t next_loop_ = 0;  // only the acceptor's loop touches it
   tcp::acceptor acceptor_;
   net::steady_timer accept_backoff_{acceptor_.get_executor()};
   bool accept_error_logged_ = false;
