@@ -6,7 +6,7 @@
 // in the shared state so a drain can end it when idle, and it counts itself
 // in `open_sessions` (the acceptor has already incremented the count when
 // it admits the connection; the session decrements it when it ends). All
-// its work runs on the connection's strand.
+// its work runs on its connection's event loop, one thread.
 //
 // EXAMPLE:
 //   StartHttpSession(std::move(socket), state);  // state->open_sessions++
@@ -16,29 +16,11 @@
 #define GATEWAY_HTTP_SESSION_H_
 
 #include <boost/asio/ip/tcp.hpp>
-#include <cstdint>
-#include <functional>
-#include <map>
 #include <memory>
 
-#include "absl/synchronization/mutex.h"
-#include "gateway/http_server.h"
+#include "gateway/http_server_state.h"
 
 namespace gateway {
-
-// State the acceptor and all sessions share.
-struct HttpServerState {
-  HttpServerOptions options;
-  HttpHandlers handlers;
-  absl::Mutex mu;
-  int open_sessions ABSL_GUARDED_BY(mu) = 0;
-  // Connections over the cap that are being told so (a 503), not served.
-  int open_refusals ABSL_GUARDED_BY(mu) = 0;
-  bool draining ABSL_GUARDED_BY(mu) = false;
-  // How to close each open session during a drain, by session id.
-  std::map<uint64_t, std::function<void()>> closers ABSL_GUARDED_BY(mu);
-  uint64_t next_session_id ABSL_GUARDED_BY(mu) = 0;
-};
 
 void StartHttpSession(boost::asio::ip::tcp::socket socket,
                       std::shared_ptr<HttpServerState> state);
