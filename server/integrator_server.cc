@@ -1,7 +1,6 @@
 #include "server/integrator_server.h"
 
 #include <fcntl.h>
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <unistd.h>
 
@@ -30,6 +29,13 @@ namespace {
 // what grpcurl needs to call Health without a -proto flag.
 void RegisterHealthDescriptor() {
   (void)grpc::health::v1::HealthCheckRequest::descriptor();
+}
+
+std::string HealthServiceName() {
+  return grpc::health::v1::HealthCheckRequest::descriptor()
+      ->file()
+      ->FindServiceByName("Health")
+      ->full_name();
 }
 
 bool IsMemoryStore(absl::string_view uri) { return uri == "memory:"; }
@@ -130,7 +136,6 @@ absl::Status IntegratorServer::Start() {
 
   RegisterHealthDescriptor();
   grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   std::shared_ptr<grpc::ServerCredentials> credentials =
       grpc::InsecureServerCredentials();
   if (!options_.tls_cert_file.empty() || !options_.tls_key_file.empty()) {
@@ -153,6 +158,13 @@ absl::Status IntegratorServer::Start() {
   transport::ApplyGrpcLimits(options_.grpc_limits, builder);
   builder.SetMaxReceiveMessageSize(options_.max_receive_bytes);
   if (absl::Status s = dispatcher_->Register(builder); !s.ok()) return s;
+  listed_services_ = dispatcher_->ServiceNames();
+  listed_services_.push_back(HealthServiceName());
+  for (const std::string& name : rpc::ReflectionService::ServiceNames()) {
+    listed_services_.push_back(name);
+  }
+  reflection_ = std::make_unique<rpc::ReflectionService>(&listed_services_);
+  reflection_->Register(builder);
   server_ = builder.BuildAndStart();
   if (server_ == nullptr) {
     return absl::UnavailableError(
@@ -161,6 +173,11 @@ absl::Status IntegratorServer::Start() {
   dispatcher_->Start();
   acceptor_->Start();
   grpc_port_ = acceptor_->port();
+  // Per service, as load balancers and Kubernetes probes ask; "" is the
+  // server as a whole. Names not set here are NOT_FOUND.
+  for (const std::string& name : dispatcher_->ServiceNames()) {
+    server_->GetHealthCheckService()->SetServingStatus(name, true);
+  }
   server_->GetHealthCheckService()->SetServingStatus(true);
   return absl::OkStatus();
 }

@@ -13,6 +13,9 @@
 //   calls finish for up to `drain_timeout` (their store writes included),
 //   then closes the store. Idempotent.
 // - Health and reflection need no credentials; every other RPC does.
+//   Reflection (v1 and v1alpha, rpc/reflection_service.h) describes every
+//   service; health answers per service name (each API service, and "" for
+//   the server), SERVING until the drain starts, NOT_FOUND for other names.
 //
 // EXAMPLE:
 //   IntegratorServer server(options);
@@ -33,6 +36,7 @@
 #include "server/auth/authenticator.h"
 #include "server/core/integrator_core.h"
 #include "server/core/method_registry.h"
+#include "server/rpc/reflection_service.h"
 #include "server/rpc/unary_dispatcher.h"
 #include "server/sealing/secret_sealer.h"
 #include "server/store/store.h"
@@ -89,6 +93,9 @@ class IntegratorServer {
   std::unique_ptr<core::IntegratorCore> core_;
   std::unique_ptr<core::MethodRegistry> methods_;
   std::unique_ptr<rpc::UnaryDispatcher> dispatcher_;
+  // What reflection lists: the API's services, health and reflection.
+  std::vector<std::string> listed_services_;
+  std::unique_ptr<rpc::ReflectionService> reflection_;
   std::unique_ptr<transport::GrpcAcceptor> acceptor_;
   std::unique_ptr<grpc::Server> server_;
   int grpc_port_ = 0;
