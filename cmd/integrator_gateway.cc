@@ -134,6 +134,8 @@ int main(int argc, char** argv) {
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);
+  // Lines of requests answered before the signal come before it.
+  integrator::rpc::FlushRequestLog();
   std::cerr << "integrator-gateway: signal " << signal_number << ", draining\n";
   (*rest)->Shutdown(absl::GetFlag(FLAGS_drain_timeout));
   // Every call's log line is out before the last line says so.

@@ -153,6 +153,8 @@ int main(int argc, char** argv) {
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);
+  // Lines of requests answered before the signal come before it.
+  integrator::rpc::FlushRequestLog();
   std::cerr << "integrator-server: signal " << signal_number
             << ", draining in-flight calls\n";
   // Health says NOT_SERVING at once; then REST drains first, because its

@@ -81,7 +81,7 @@ HttpResponse Transcoder::RenderError(const absl::Status& status,
   AddCommonHeaders(response, request_id);
   if (options_.log_requests) {
     integrator::rpc::RequestLog().Write(absl::StrFormat(
-        "request_id=%s method=%s route=- status=%d", request_id,
+        "request_id=%s face=rest method=%s route=- status=%d", request_id,
         partial != nullptr && !partial->method.empty() ? partial->method : "-",
         response.status));
   }
@@ -99,10 +99,11 @@ void Transcoder::Handle(HttpRequest request,
                                          absl::string_view route) mutable {
     AddCommonHeaders(response, request_id);
     if (options_.log_requests) {
-      integrator::rpc::RequestLog().Write(absl::StrFormat(
-          "request_id=%s method=%s route=%s status=%d latency_ms=%.3f",
-          request_id, method, route, response.status,
-          absl::ToDoubleMilliseconds(absl::Now() - start)));
+      integrator::rpc::RequestLog().Write(
+          absl::StrFormat("request_id=%s face=rest method=%s route=%s "
+                          "status=%d latency_ms=%.3f",
+                          request_id, method, route, response.status,
+                          absl::ToDoubleMilliseconds(absl::Now() - start)));
     }
     done(std::move(response));
   };

@@ -4,7 +4,6 @@
 #include <utility>
 
 #include "google/protobuf/generated_message_reflection.h"
-#include "server/rpc/call_log.h"
 
 namespace integrator::core {
 namespace {
@@ -36,23 +35,18 @@ Bind(const IntegratorCore* core, CoreMethod<Request, Response> method) {
                         MethodRegistry::Done done) {
     std::unique_ptr<Request> request = AsGenerated<Request>(std::move(message));
     if (request == nullptr) {
-      const absl::Status status =
-          absl::InternalError("the request is not of the method's type");
-      rpc::LogCall(context.request_id(), context.rpc_name(), status,
-                   context.start());
-      return done(status, nullptr);
+      return done(
+          absl::InternalError("the request is not of the method's type"),
+          nullptr);
     }
     auto response = std::make_unique<Response>();
     Response* out = response.get();
-    (core->*method)(
-        context, *request, out,
-        [done = std::move(done), response = std::move(response),
-         request_id = context.request_id(), rpc_name = context.rpc_name(),
-         start = context.start()](absl::Status status) mutable {
-          rpc::LogCall(request_id, rpc_name, status, start);
-          if (!status.ok()) return done(std::move(status), nullptr);
-          done(absl::OkStatus(), std::move(response));
-        });
+    (core->*method)(context, *request, out,
+                    [done = std::move(done), response = std::move(response)](
+                        absl::Status status) mutable {
+                      if (!status.ok()) return done(std::move(status), nullptr);
+                      done(absl::OkStatus(), std::move(response));
+                    });
   };
 }
 

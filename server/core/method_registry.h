@@ -8,9 +8,10 @@
 // message; a message of the method's generated type is used as it is, one
 // of another pool is copied through its wire form. `done` is called exactly
 // once, possibly on a store thread, with OK and the response message, or
-// with the status and null; the call's log line is written first, as the
-// gRPC adapters write it. An unknown method is UNIMPLEMENTED. Thread-safe;
-// the core must outlive the registry.
+// with the status and null. It writes no log line: each face writes one per
+// request (rpc/unary_dispatcher.h for gRPC, the REST transcoder for the
+// embedded gateway), so a REST request is not logged twice. An unknown
+// method is UNIMPLEMENTED. Thread-safe; the core must outlive the registry.
 //
 // EXAMPLE:
 //   MethodRegistry methods(&core);

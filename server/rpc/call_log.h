@@ -1,12 +1,13 @@
-// The one log line of a call, whichever face it came through: request id,
-// RPC, code, latency. Never the request, its metadata or its secrets.
+// The one log line of a gRPC call: request id, face, RPC, code, latency.
+// Never the request, its metadata or its secrets. (A REST request's line is
+// the transcoder's, with its route and HTTP status instead.)
 //
 // Contract: the line goes to the process's request log (rpc/log_sink.h):
 // lines of concurrent calls never interleave. Thread-safe.
 //
 // EXAMPLE:
 //   LogCall(request_id, "UpdateWebhookSecret", status, start);
-//   // request_id=… rpc=UpdateWebhookSecret code=OK latency_ms=0.412
+//   // request_id=… face=grpc rpc=UpdateWebhookSecret code=OK latency_ms=0.412
 #ifndef INTEGRATOR_SERVER_RPC_CALL_LOG_H_
 #define INTEGRATOR_SERVER_RPC_CALL_LOG_H_
 

@@ -13,6 +13,7 @@
 #include "proto/rpc/request_id.h"
 #include "proto/rpc/status_details.h"
 #include "server/core/call_context.h"
+#include "server/rpc/call_log.h"
 
 namespace integrator::rpc {
 namespace {
@@ -179,10 +180,14 @@ void UnaryDispatcher::Serve(size_t worker) {
     std::unique_ptr<Message> request = std::move(call->request);
     Call* answering = call.release();
     answering->answered = true;
+    // Read before the context moves into the call: the call's one log line.
+    const absl::Time start = context.start();
+    std::string log_id = context.request_id();
     methods_->Invoke(
         method->full_name(), std::move(context), std::move(request),
-        [this, answering](absl::Status status,
-                          std::unique_ptr<Message> response) {
+        [this, answering, method, start, log_id = std::move(log_id)](
+            absl::Status status, std::unique_ptr<Message> response) {
+          LogCall(log_id, method->name(), status, start);
           if (status.ok() && response != nullptr) {
             answering->responder.Finish(*response, grpc::Status::OK, answering);
           } else {
