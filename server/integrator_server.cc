@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iostream>
 #include <iterator>
 #include <thread>
 #include <utility>
@@ -178,7 +179,22 @@ absl::Status IntegratorServer::Start() {
   for (const std::string& name : dispatcher_->ServiceNames()) {
     server_->GetHealthCheckService()->SetServingStatus(name, true);
   }
-  server_->GetHealthCheckService()->SetServingStatus(true);
+  // From here on health follows readiness: the store answers and the
+  // server is not draining.
+  grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
+  Store* probed_store = store_.get();
+  readiness_ = std::make_unique<ReadinessMonitor>(
+      [probed_store] { return probed_store->CheckReachable(); },
+      [health, first = true](bool ready) mutable {
+        if (!first || !ready) {
+          std::cerr << (ready ? "integrator-server: ready: health SERVING\n"
+                              : "integrator-server: not ready: health "
+                                "NOT_SERVING\n");
+        }
+        first = false;
+        health->SetServingStatus(ready);
+      },
+      options_.readiness_interval);
   return absl::OkStatus();
 }
 
@@ -189,17 +205,19 @@ std::vector<std::string> IntegratorServer::ServiceNames() const {
 
 void IntegratorServer::SetNotServing() {
   if (acceptor_ != nullptr) acceptor_->Stop();
-  if (server_ != nullptr) {
-    server_->GetHealthCheckService()->SetServingStatus(false);
-  }
+  if (readiness_ != nullptr) readiness_->SetDraining();
 }
 
 void IntegratorServer::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
   if (acceptor_ != nullptr) acceptor_->Stop();
+  // Not ready for good, and no more probes of a store about to close.
+  if (readiness_ != nullptr) {
+    readiness_->SetDraining();
+    readiness_.reset();
+  }
   if (server_ != nullptr) {
-    server_->GetHealthCheckService()->SetServingStatus(false);
     // In-flight calls keep running until done or until the deadline; their
     // store writes still commit because the store closes only afterwards.
     server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.drain_timeout));

@@ -15,7 +15,9 @@
 // - Health and reflection need no credentials; every other RPC does.
 //   Reflection (v1 and v1alpha, rpc/reflection_service.h) describes every
 //   service; health answers per service name (each API service, and "" for
-//   the server), SERVING until the drain starts, NOT_FOUND for other names.
+//   the server): SERVING while the store answers (probed every
+//   `readiness_interval`) and no drain has started, NOT_SERVING otherwise,
+//   NOT_FOUND for other names.
 //
 // EXAMPLE:
 //   IntegratorServer server(options);
@@ -36,6 +38,7 @@
 #include "server/auth/authenticator.h"
 #include "server/core/integrator_core.h"
 #include "server/core/method_registry.h"
+#include "server/process/readiness_monitor.h"
 #include "server/rpc/reflection_service.h"
 #include "server/rpc/unary_dispatcher.h"
 #include "server/sealing/secret_sealer.h"
@@ -66,6 +69,8 @@ struct ServerOptions {
   // Completion queues, each with a thread, serving the API's calls; 0 means
   // one per core.
   int grpc_workers = 0;
+  // How often readiness (gRPC health) probes the store.
+  absl::Duration readiness_interval = absl::Seconds(1);
 };
 
 class IntegratorServer {
@@ -96,6 +101,7 @@ class IntegratorServer {
   // What reflection lists: the API's services, health and reflection.
   std::vector<std::string> listed_services_;
   std::unique_ptr<rpc::ReflectionService> reflection_;
+  std::unique_ptr<ReadinessMonitor> readiness_;
   std::unique_ptr<transport::GrpcAcceptor> acceptor_;
   std::unique_ptr<grpc::Server> server_;
   int grpc_port_ = 0;

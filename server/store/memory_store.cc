@@ -216,6 +216,12 @@ StoreStats MemoryStore::Stats() {
   return StoreStats{"memory", "none", "none", updates_, updates_};
 }
 
+absl::Status MemoryStore::CheckReachable() {
+  absl::ReaderMutexLock lock(&mu_);
+  if (closed_) return absl::UnavailableError("the store is closed");
+  return absl::OkStatus();
+}
+
 void MemoryStore::Close() {
   absl::MutexLock lock(&mu_);
   closed_ = true;

@@ -45,6 +45,7 @@ class MemoryStore : public Store {
       absl::string_view integrator_id) override;
   absl::StatusOr<std::vector<std::string>> SealedKeyIds() override;
   StoreStats Stats() override;
+  absl::Status CheckReachable() override;
   void Close() override;
 
  private:

@@ -107,7 +107,23 @@ SqliteStore::SqliteStore(OpenedTag, std::string path, std::string journal_mode,
 
 SqliteStore::~SqliteStore() { Close(); }
 
-void SqliteStore::Close() { writer_.Close(); }
+void SqliteStore::Close() {
+  closed_ = true;
+  writer_.Close();
+}
+
+absl::Status SqliteStore::CheckReachable() {
+  if (closed_) return absl::UnavailableError("the store is closed");
+  absl::StatusOr<SqliteReaderPool::Lease> reader = readers_.Borrow();
+  if (!reader.ok()) return absl::UnavailableError(reader.status().message());
+  // Reads a page of the file, not just the connection's cache of it.
+  absl::StatusOr<SqliteStatement> stmt =
+      reader->conn().Prepare("SELECT 1 FROM integrators LIMIT 1");
+  if (!stmt.ok()) return absl::UnavailableError(stmt.status().message());
+  absl::StatusOr<bool> row = stmt->Step();
+  if (!row.ok()) return absl::UnavailableError(row.status().message());
+  return absl::OkStatus();
+}
 
 absl::Status SqliteStore::CreateIntegrator(const Integrator& integrator) {
   return writer_.SubmitAndWait([&](SqliteConnection& db) -> absl::Status {

@@ -15,6 +15,7 @@
 #ifndef INTEGRATOR_SERVER_STORE_SQLITE_STORE_H_
 #define INTEGRATOR_SERVER_STORE_SQLITE_STORE_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -70,6 +71,7 @@ class SqliteStore : public Store {
       absl::string_view integrator_id) override;
   absl::StatusOr<std::vector<std::string>> SealedKeyIds() override;
   StoreStats Stats() override;
+  absl::Status CheckReachable() override;
   void Close() override;
 
  private:
@@ -77,6 +79,7 @@ class SqliteStore : public Store {
   const std::string journal_mode_;
   const std::string synchronous_;
   GroupCommitWriter writer_;
+  std::atomic<bool> closed_{false};
 };
 
 }  // namespace integrator

@@ -159,6 +159,10 @@ class Store {
 
   virtual StoreStats Stats() = 0;
 
+  // OK when the store answers a read now (one cheap round trip);
+  // Unavailable when it does not, and after Close(). Readiness asks it.
+  virtual absl::Status CheckReachable() = 0;
+
   // Finishes queued writes and stops background work. Idempotent. Writes
   // submitted afterwards fail with Unavailable.
   virtual void Close() = 0;

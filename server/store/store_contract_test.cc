@@ -161,6 +161,12 @@ TEST_P(StoreContractTest, WritesAfterCloseAreUnavailable) {
   EXPECT_TRUE(absl::IsUnavailable(Update("itg_a", "c")));
 }
 
+TEST_P(StoreContractTest, ReachableUntilClosed) {
+  EXPECT_TRUE(store_->CheckReachable().ok());
+  store_->Close();
+  EXPECT_TRUE(absl::IsUnavailable(store_->CheckReachable()));
+}
+
 INSTANTIATE_TEST_SUITE_P(
     AllStores, StoreContractTest,
     ::testing::Values(
