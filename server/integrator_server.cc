@@ -39,8 +39,6 @@ std::string HealthServiceName() {
       ->full_name();
 }
 
-bool IsMemoryStore(absl::string_view uri) { return uri == "memory:"; }
-
 absl::StatusOr<std::string> ReadPemFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
@@ -108,8 +106,8 @@ absl::Status IntegratorServer::Start() {
   if (!sealed_ids.ok()) return sealed_ids.status();
   absl::StatusOr<MasterKey> key =
       ResolveMasterKey(options_.master_key_file, *sealed_ids,
-                       /*allow_create=*/!IsMemoryStore(options_.store_uri));
-  if (absl::IsNotFound(key.status()) && IsMemoryStore(options_.store_uri)) {
+                       /*allow_create=*/store_->traits().embedded);
+  if (absl::IsNotFound(key.status()) && store_->traits().in_memory) {
     // Nothing outlives a memory store, so neither need its key: no file.
     absl::StatusOr<std::string> bytes = crypto::RandomBytes(32);
     if (!bytes.ok()) return bytes.status();

@@ -45,6 +45,7 @@ class MemoryStore : public Store {
       absl::string_view integrator_id) override;
   absl::StatusOr<std::vector<std::string>> SealedKeyIds() override;
   StoreStats Stats() override;
+  StoreTraits traits() const override { return {.in_memory = true}; }
   absl::Status CheckReachable() override;
   void Close() override;
 

@@ -71,6 +71,9 @@ class SqliteStore : public Store {
       absl::string_view integrator_id) override;
   absl::StatusOr<std::vector<std::string>> SealedKeyIds() override;
   StoreStats Stats() override;
+  StoreTraits traits() const override {
+    return {.embedded = true, .durable = true};
+  }
   absl::Status CheckReachable() override;
   void Close() override;
 

@@ -107,6 +107,20 @@ struct StoreStats {
   uint64_t updates = 0;
 };
 
+// What a store is, so that callers never test the --store URI.
+struct StoreTraits {
+  // Lives in this process's memory: nothing outlives the process, so it
+  // needs no master-key file either.
+  bool in_memory = false;
+  // The embedded default (a file on this machine): the only store whose
+  // first start creates the master-key file (DESIGN.md, "Sealing").
+  bool embedded = false;
+  // OK from a write means the write is on disk.
+  bool durable = false;
+  // Several server processes may share it.
+  bool shared_by_replicas = false;
+};
+
 class Store {
  public:
   // Called with the row's next version, so the version bound into the
@@ -158,6 +172,7 @@ class Store {
   virtual absl::StatusOr<std::vector<std::string>> SealedKeyIds() = 0;
 
   virtual StoreStats Stats() = 0;
+  virtual StoreTraits traits() const = 0;
 
   // OK when the store answers a read now (one cheap round trip);
   // Unavailable when it does not, and after Close(). Readiness asks it.

@@ -161,6 +161,14 @@ TEST_P(StoreContractTest, WritesAfterCloseAreUnavailable) {
   EXPECT_TRUE(absl::IsUnavailable(Update("itg_a", "c")));
 }
 
+TEST_P(StoreContractTest, TraitsAreConsistent) {
+  const StoreTraits traits = store_->traits();
+  // Only a store that outlives the process needs, and makes, a key file.
+  EXPECT_NE(traits.in_memory, traits.durable);
+  EXPECT_FALSE(traits.in_memory && traits.shared_by_replicas);
+  EXPECT_FALSE(traits.embedded && traits.shared_by_replicas);
+}
+
 TEST_P(StoreContractTest, ReachableUntilClosed) {
   EXPECT_TRUE(store_->CheckReachable().ok());
   store_->Close();

@@ -2,7 +2,9 @@
 //
 // Contract: accepts `memory:` and `sqlite:PATH` (also written `sqlite://PATH`,
 // so `sqlite:///abs/path.db` is an absolute path). Anything else is an
-// InvalidArgument that lists the accepted forms.
+// InvalidArgument that lists the accepted forms. What the store is
+// (embedded, durable, in memory) its traits() say: callers never test the
+// URI string.
 //
 // EXAMPLE:
 //   absl::StatusOr<std::unique_ptr<Store>> store =
