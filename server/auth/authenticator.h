@@ -37,7 +37,7 @@
 #include "server/auth/call_credentials.h"
 #include "server/auth/principal.h"
 #include "server/sealing/secret_sealer.h"
-#include "server/store/store.h"
+#include "server/store/credential_store.h"
 
 namespace integrator::auth {
 
@@ -46,7 +46,7 @@ inline constexpr size_t kMaxAuthorizationBytes = 1024;
 
 class Authenticator {
  public:
-  Authenticator(Store* store, const SecretSealer* sealer)
+  Authenticator(CredentialStore* store, const SecretSealer* sealer)
       : store_(store), sealer_(sealer) {}
 
   absl::StatusOr<Principal> Authenticate(
@@ -76,7 +76,7 @@ class Authenticator {
   absl::StatusOr<std::optional<ApiKeyRecord>> FindLiveApiKey(
       absl::string_view api_key) const;
 
-  Store* store_;
+  CredentialStore* store_;
   const SecretSealer* sealer_;
 };
 

@@ -36,7 +36,7 @@ class SqliteStoreTest : public ::testing::Test {
   std::string path_;
 };
 
-Store::SealFn FakeSeal(std::string ciphertext) {
+SealFn FakeSeal(std::string ciphertext) {
   return [ciphertext](int64_t version) -> absl::StatusOr<SealedSecret> {
     return SealedSecret{version, "kid", std::string(12, 'n'), ciphertext};
   };
