@@ -26,6 +26,21 @@ absl::StatusOr<SqliteReaderPool::Lease> SqliteReaderPool::Borrow() {
   return Lease(this, std::make_unique<SqliteConnection>(std::move(*db)));
 }
 
+absl::Status SqliteReaderPool::Query(
+    absl::string_view sql, absl::FunctionRef<void(SqliteStatement&)> bind,
+    absl::FunctionRef<bool(SqliteStatement&)> row) {
+  absl::StatusOr<Lease> reader = Borrow();
+  if (!reader.ok()) return reader.status();
+  absl::StatusOr<SqliteStatement> stmt = reader->conn().Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  bind(*stmt);
+  for (;;) {
+    absl::StatusOr<bool> more = stmt->Step();
+    if (!more.ok()) return more.status();
+    if (!*more || !row(*stmt)) return absl::OkStatus();
+  }
+}
+
 SqliteReaderPool::Lease::~Lease() {
   if (!conn_) return;
   absl::MutexLock lock(&pool_->mu_);

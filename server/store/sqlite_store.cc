@@ -57,6 +57,10 @@ std::string SynchronousName(absl::string_view level) {
   return std::string(level);
 }
 
+Integrator ReadIntegrator(const SqliteStatement& row) {
+  return Integrator{row.ColumnText(0), row.ColumnText(1), row.ColumnInt64(2)};
+}
+
 ApiKeyRecord ReadApiKey(const SqliteStatement& row) {
   ApiKeyRecord key;
   key.key_id = row.ColumnText(0);
@@ -114,14 +118,11 @@ void SqliteStore::Close() {
 
 absl::Status SqliteStore::CheckReachable() {
   if (closed_) return absl::UnavailableError("the store is closed");
-  absl::StatusOr<SqliteReaderPool::Lease> reader = readers_.Borrow();
-  if (!reader.ok()) return absl::UnavailableError(reader.status().message());
   // Reads a page of the file, not just the connection's cache of it.
-  absl::StatusOr<SqliteStatement> stmt =
-      reader->conn().Prepare("SELECT 1 FROM integrators LIMIT 1");
-  if (!stmt.ok()) return absl::UnavailableError(stmt.status().message());
-  absl::StatusOr<bool> row = stmt->Step();
-  if (!row.ok()) return absl::UnavailableError(row.status().message());
+  absl::Status s = readers_.Query("SELECT 1 FROM integrators LIMIT 1",
+                                  SqliteReaderPool::NoParameters,
+                                  [](SqliteStatement&) { return false; });
+  if (!s.ok()) return absl::UnavailableError(s.message());
   return absl::OkStatus();
 }
 
@@ -138,33 +139,17 @@ absl::Status SqliteStore::CreateIntegrator(const Integrator& integrator) {
 }
 
 absl::StatusOr<Integrator> SqliteStore::FindIntegrator(absl::string_view id) {
-  absl::StatusOr<SqliteReaderPool::Lease> reader = readers_.Borrow();
-  if (!reader.ok()) return reader.status();
-  absl::StatusOr<SqliteStatement> stmt = reader->conn().Prepare(
-      "SELECT id, name, created_at_ms FROM integrators WHERE id=?");
-  if (!stmt.ok()) return stmt.status();
-  absl::StatusOr<bool> row = stmt->BindText(1, id).Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return absl::NotFoundError("integrator not found");
-  return Integrator{stmt->ColumnText(0), stmt->ColumnText(1),
-                    stmt->ColumnInt64(2)};
+  return readers_.QueryOne<Integrator>(
+      "SELECT id, name, created_at_ms FROM integrators WHERE id=?",
+      [&](SqliteStatement& q) { q.BindText(1, id); }, ReadIntegrator,
+      "integrator not found");
 }
 
 absl::StatusOr<std::vector<Integrator>> SqliteStore::ListIntegrators() {
-  absl::StatusOr<SqliteReaderPool::Lease> reader = readers_.Borrow();
-  if (!reader.ok()) return reader.status();
-  absl::StatusOr<SqliteStatement> stmt = reader->conn().Prepare(
-      "SELECT id, name, created_at_ms FROM integrators ORDER BY created_at_ms, "
-      "id");
-  if (!stmt.ok()) return stmt.status();
-  std::vector<Integrator> out;
-  for (;;) {
-    absl::StatusOr<bool> row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return out;
-    out.push_back(Integrator{stmt->ColumnText(0), stmt->ColumnText(1),
-                             stmt->ColumnInt64(2)});
-  }
+  return readers_.QueryAll<Integrator>(
+      "SELECT id, name, created_at_ms FROM integrators"
+      " ORDER BY created_at_ms, id",
+      SqliteReaderPool::NoParameters, ReadIntegrator);
 }
 
 absl::Status SqliteStore::CreateApiKey(const ApiKeyRecord& key) {
@@ -189,15 +174,11 @@ absl::Status SqliteStore::CreateApiKey(const ApiKeyRecord& key) {
 
 absl::StatusOr<ApiKeyRecord> SqliteStore::FindApiKeyByHash(
     absl::string_view key_hash) {
-  absl::StatusOr<SqliteReaderPool::Lease> reader = readers_.Borrow();
-  if (!reader.ok()) return reader.status();
-  absl::StatusOr<SqliteStatement> stmt = reader->conn().Prepare(absl::StrCat(
-      "SELECT ", kApiKeyColumns, " FROM api_keys WHERE key_hash=?"));
-  if (!stmt.ok()) return stmt.status();
-  absl::StatusOr<bool> row = stmt->BindText(1, key_hash).Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return absl::NotFoundError("API key not found");
-  return ReadApiKey(*stmt);
+  return readers_.QueryOne<ApiKeyRecord>(
+      absl::StrCat("SELECT ", kApiKeyColumns,
+                   " FROM api_keys WHERE key_hash=?"),
+      [&](SqliteStatement& q) { q.BindText(1, key_hash); }, ReadApiKey,
+      "API key not found");
 }
 
 absl::StatusOr<ApiKeyRecord> SqliteStore::RevokeApiKey(
@@ -269,25 +250,23 @@ absl::Status SqliteStore::CreateSigningKey(const SigningKeyRecord& key,
 
 absl::StatusOr<SigningKeyRecord> SqliteStore::FindSigningKey(
     absl::string_view key_id) {
-  absl::StatusOr<SqliteReaderPool::Lease> reader = readers_.Borrow();
-  if (!reader.ok()) return reader.status();
-  absl::StatusOr<SqliteStatement> stmt = reader->conn().Prepare(
+  return readers_.QueryOne<SigningKeyRecord>(
       "SELECT key_id, integrator_id, scopes, version, sealing_key_id, nonce,"
       " ciphertext, created_at_ms, revoked_at_ms FROM signing_keys"
-      " WHERE key_id=?");
-  if (!stmt.ok()) return stmt.status();
-  absl::StatusOr<bool> row = stmt->BindText(1, key_id).Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return absl::NotFoundError("signing key not found");
-  SigningKeyRecord key;
-  key.key_id = stmt->ColumnText(0);
-  key.integrator_id = stmt->ColumnText(1);
-  key.scopes = absl::StrSplit(stmt->ColumnText(2), ',', absl::SkipEmpty());
-  key.sealed_secret = SealedSecret{stmt->ColumnInt64(3), stmt->ColumnText(4),
-                                   stmt->ColumnBlob(5), stmt->ColumnBlob(6)};
-  key.created_at_ms = stmt->ColumnInt64(7);
-  if (!stmt->ColumnIsNull(8)) key.revoked_at_ms = stmt->ColumnInt64(8);
-  return key;
+      " WHERE key_id=?",
+      [&](SqliteStatement& q) { q.BindText(1, key_id); },
+      [](SqliteStatement& row) {
+        SigningKeyRecord key;
+        key.key_id = row.ColumnText(0);
+        key.integrator_id = row.ColumnText(1);
+        key.scopes = absl::StrSplit(row.ColumnText(2), ',', absl::SkipEmpty());
+        key.sealed_secret = SealedSecret{row.ColumnInt64(3), row.ColumnText(4),
+                                         row.ColumnBlob(5), row.ColumnBlob(6)};
+        key.created_at_ms = row.ColumnInt64(7);
+        if (!row.ColumnIsNull(8)) key.revoked_at_ms = row.ColumnInt64(8);
+        return key;
+      },
+      "signing key not found");
 }
 
 absl::Status SqliteStore::RevokeSigningKey(absl::string_view key_id) {
@@ -396,33 +375,23 @@ void SqliteStore::UpdateWebhookSecret(std::string integrator_id, SealFn seal,
 
 absl::StatusOr<SealedSecret> SqliteStore::GetWebhookSecret(
     absl::string_view integrator_id) {
-  absl::StatusOr<SqliteReaderPool::Lease> reader = readers_.Borrow();
-  if (!reader.ok()) return reader.status();
-  absl::StatusOr<SqliteStatement> stmt = reader->conn().Prepare(
+  return readers_.QueryOne<SealedSecret>(
       "SELECT version, key_id, nonce, ciphertext FROM webhook_secrets"
-      " WHERE integrator_id=?");
-  if (!stmt.ok()) return stmt.status();
-  absl::StatusOr<bool> row = stmt->BindText(1, integrator_id).Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return absl::NotFoundError("no webhook secret is set");
-  return SealedSecret{stmt->ColumnInt64(0), stmt->ColumnText(1),
-                      stmt->ColumnBlob(2), stmt->ColumnBlob(3)};
+      " WHERE integrator_id=?",
+      [&](SqliteStatement& q) { q.BindText(1, integrator_id); },
+      [](SqliteStatement& row) {
+        return SealedSecret{row.ColumnInt64(0), row.ColumnText(1),
+                            row.ColumnBlob(2), row.ColumnBlob(3)};
+      },
+      "no webhook secret is set");
 }
 
 absl::StatusOr<std::vector<std::string>> SqliteStore::SealedKeyIds() {
-  absl::StatusOr<SqliteReaderPool::Lease> reader = readers_.Borrow();
-  if (!reader.ok()) return reader.status();
-  absl::StatusOr<SqliteStatement> stmt = reader->conn().Prepare(
+  return readers_.QueryAll<std::string>(
       "SELECT key_id FROM webhook_secrets UNION"
-      " SELECT sealing_key_id FROM signing_keys ORDER BY 1");
-  if (!stmt.ok()) return stmt.status();
-  std::vector<std::string> ids;
-  for (;;) {
-    absl::StatusOr<bool> row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return ids;
-    ids.push_back(stmt->ColumnText(0));
-  }
+      " SELECT sealing_key_id FROM signing_keys ORDER BY 1",
+      SqliteReaderPool::NoParameters,
+      [](SqliteStatement& row) { return row.ColumnText(0); });
 }
 
 StoreStats SqliteStore::Stats() {
