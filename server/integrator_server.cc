@@ -175,8 +175,10 @@ absl::Status IntegratorServer::Start() {
   // Per service, as load balancers and Kubernetes probes ask; "" is the
   // server as a whole. Names not set here are NOT_FOUND.
   for (const std::string& name : dispatcher_->ServiceNames()) {
-    server_->GetHealthCheckService()->SetServingStatus(name, true);
+    server_->GetHealthCheckService()->SetServingStatus(name, false);
   }
+  // Not serving until the first probe says the store answers.
+  server_->GetHealthCheckService()->SetServingStatus(false);
   // From here on health follows readiness: the store answers and the
   // server is not draining.
   grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();

@@ -5,13 +5,15 @@
 // - Start() opens the store, resolves the master key (see
 //   server/sealing/master_key.h), starts gRPC on `grpc_address` (port 0 picks
 //   a free port; grpc_port() tells which), and only then reports SERVING on
-//   grpc.health.v1. Any failure is returned with a message that says why.
+//   grpc.health.v1 (once the first readiness probe found the store). Any
+//   failure is returned with a message that says why.
 // - The gRPC port is accepted by our own acceptor (transport/grpc_acceptor.h:
 //   a connection cap, and back-off instead of a dead listener when
 //   descriptors run out) under the limits of transport/grpc_limits.h.
 // - Shutdown() reports NOT_SERVING, stops accepting calls, lets in-flight
-//   calls finish for up to `drain_timeout` (their store writes included),
-//   then closes the store. Idempotent.
+//   calls finish for up to `drain_timeout` (then gRPC cancels them), waits
+//   for every store write already under way to end, and only then closes
+//   the store. Idempotent.
 // - Health and reflection need no credentials; every other RPC does.
 //   Reflection (v1 and v1alpha, rpc/reflection_service.h) describes every
 //   service; health answers per service name (each API service, and "" for

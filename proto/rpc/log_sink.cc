@@ -1,5 +1,6 @@
 #include "proto/rpc/log_sink.h"
 
+#include <poll.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -9,12 +10,18 @@
 namespace integrator::rpc {
 namespace {
 
-// Writes all of `data`, retrying short writes and EINTR. A failing
-// descriptor drops the batch: there is nowhere left to report it.
+// Writes all of `data`, retrying short writes and EINTR, and waiting for a
+// non-blocking descriptor to take more. A failing descriptor drops the rest
+// of the batch: there is nowhere left to report it.
 void WriteFully(int fd, absl::string_view data) {
   while (!data.empty()) {
     const ssize_t n = ::write(fd, data.data(), data.size());
     if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      pollfd writable{fd, POLLOUT, 0};
+      (void)::poll(&writable, 1, /*timeout_ms=*/1000);
+      continue;
+    }
     if (n <= 0) return;
     data.remove_prefix(static_cast<size_t>(n));
   }

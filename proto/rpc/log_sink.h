@@ -8,7 +8,9 @@
 // `flush_interval`, at once when the buffer passes `batch_bytes`, on Flush(),
 // and on destruction. When the descriptor cannot keep up and `max_buffered`
 // bytes wait, Write() blocks until the writer has caught up: a line is slowed
-// down, never dropped. Thread-safe.
+// down, never dropped (so a stalled reader of standard error eventually
+// stalls whichever thread logs, store completion threads included).
+// Thread-safe.
 //
 // RequestLog() is the process's sink for standard error. It lives until the
 // process exits and flushes at exit (std::atexit); a composition root calls

@@ -1,8 +1,9 @@
 // SHA-256 and HMAC-SHA256 over byte strings, and a constant-time comparison.
 //
 // Contract: inputs are arbitrary bytes (embedded NULs included); outputs are
-// raw 32-byte digests. Only the one-shot OpenSSL calls that BoringSSL also has
-// are used, so this file builds against both (see DESIGN.md, "Dependencies").
+// raw 32-byte digests. Only OpenSSL calls that BoringSSL also has are used
+// (EVP digests and one-shot HMAC), so this file builds against both (see
+// DESIGN.md, "Dependencies").
 // Thread-safe: the only state is a prepared SHA-256 context that is never
 // written after it is made, and a per-thread working context.
 //

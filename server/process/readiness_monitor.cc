@@ -9,10 +9,7 @@ ReadinessMonitor::ReadinessMonitor(Probe probe, OnChange on_change,
     : probe_(std::move(probe)),
       on_change_(std::move(on_change)),
       interval_(interval) {
-  {
-    absl::MutexLock lock(&report_mu_);
-    ProbeAndReport();
-  }
+  ReportProbe(probe_().ok());
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -20,7 +17,6 @@ ReadinessMonitor::~ReadinessMonitor() {
   {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
-    wake_.Signal();
   }
   thread_.join();
 }
@@ -31,7 +27,6 @@ void ReadinessMonitor::SetDraining() {
     absl::MutexLock lock(&mu_);
     if (draining_) return;
     draining_ = true;
-    wake_.Signal();
   }
   Report(false);
 }
@@ -45,20 +40,24 @@ void ReadinessMonitor::Run() {
   for (;;) {
     {
       absl::MutexLock lock(&mu_);
-      wake_.WaitWithTimeout(&mu_, interval_);
-      if (stopping_ || draining_) return;
+      auto done = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return stopping_ || draining_;
+      };
+      mu_.AwaitWithTimeout(absl::Condition(&done), interval_);
+      if (done()) return;
     }
-    absl::MutexLock report_lock(&report_mu_);
-    ProbeAndReport();
+    // Probed without any lock: a slow store never holds up SetDraining().
+    ReportProbe(probe_().ok());
   }
 }
 
-void ReadinessMonitor::ProbeAndReport() {
+void ReadinessMonitor::ReportProbe(bool reachable) {
+  absl::MutexLock report_lock(&report_mu_);
   {
     absl::MutexLock lock(&mu_);
-    if (draining_) return;
+    if (draining_) return;  // a drain that began during the probe wins
   }
-  Report(probe_().ok());
+  Report(reachable);
 }
 
 void ReadinessMonitor::Report(bool ready) {

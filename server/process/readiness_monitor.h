@@ -7,8 +7,9 @@
 // Contract: `on_change(ready)` runs once with the first probe's answer, in
 // the constructor, then on every change, never twice with the same value
 // and never concurrently with itself. SetDraining() reports not ready at
-// once (if it was ready) and for good; probing stops. The destructor stops
-// the thread; `probe` and `on_change` are not called after it returns.
+// once (if it was ready) and for good, without waiting for a probe under
+// way; probing stops. The destructor stops the thread (after a probe under
+// way returns); `probe` and `on_change` are not called after it returns.
 // Thread-safe.
 //
 // EXAMPLE:
@@ -46,8 +47,8 @@ class ReadinessMonitor {
 
  private:
   void Run();
-  // Probes once and reports a change; the caller holds report_mu_.
-  void ProbeAndReport() ABSL_EXCLUSIVE_LOCKS_REQUIRED(report_mu_);
+  // Reports a probe's answer unless a drain has begun since.
+  void ReportProbe(bool reachable) ABSL_LOCKS_EXCLUDED(report_mu_);
   void Report(bool ready) ABSL_EXCLUSIVE_LOCKS_REQUIRED(report_mu_);
 
   Probe probe_;
@@ -56,7 +57,6 @@ class ReadinessMonitor {
   // Serializes probes and reports, so on_change sees changes in order.
   absl::Mutex report_mu_ ABSL_ACQUIRED_BEFORE(mu_);
   mutable absl::Mutex mu_;
-  absl::CondVar wake_;
   bool ready_ ABSL_GUARDED_BY(mu_) = false;
   bool reported_ ABSL_GUARDED_BY(mu_) = false;
   bool draining_ ABSL_GUARDED_BY(mu_) = false;

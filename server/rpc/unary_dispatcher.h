@@ -10,12 +10,14 @@
 //   reflection and health list them) and a completion queue per worker to
 //   the builder; Start() runs the workers once the server is built.
 // - Each call gets a request id (`x-request-id` in, and in the initial
-//   metadata out), a core::CallContext from its metadata, and the core's
-//   status with its details as the gRPC status; the registry writes the log
-//   line. Methods must be unary: Register() fails on any other.
-// - Stop() is for after grpc::Server::Shutdown(): it waits until every call
-//   the core accepted has answered (a store write cannot be cancelled; the
-//   store must still be open), then drains the queues and joins the workers.
+//   metadata out), a core::CallContext from its metadata, the core's status
+//   with its details as the gRPC status, and one log line (rpc/call_log.h)
+//   written when it is answered. Methods must be unary: Register() fails on
+//   any other.
+// - Stop() is for after grpc::Server::Shutdown(): it waits, without a time
+//   limit, until every call the core accepted has answered (a store write
+//   cannot be cancelled, and the store must still be open; the store bounds
+//   its own writes), then drains the queues and joins the workers.
 //   The registry must outlive the dispatcher; Stop() runs on destruction.
 //
 // EXAMPLE:

@@ -158,7 +158,8 @@ TEST_F(UnaryDispatcherTest, StopsCleanlyWithCallsInFlight) {
   running = false;
   for (std::thread& thread : threads) thread.join();
   EXPECT_GE(answered.load(), 20);
-  EXPECT_EQ(store_.Stats().updates, static_cast<uint64_t>(answered.load()));
+  // A call the deadline cancelled may still have committed.
+  EXPECT_GE(store_.Stats().updates, static_cast<uint64_t>(answered.load()));
 }
 
 }  // namespace

@@ -151,7 +151,14 @@ void MemoryStore::UpdateWebhookSecret(std::string integrator_id, SealFn seal,
   // again if one did. So concurrent calls, and the key lookups of every
   // call, do not wait for each other's sealing.
   absl::Status result;
-  for (;;) {
+  // After a few lost races, seal under the write lock instead: a caller is
+  // never starved by writers of the same integrator.
+  constexpr int kOptimisticTries = 3;
+  for (int attempt = 1;; ++attempt) {
+    if (attempt > kOptimisticTries) {
+      result = UpdateWebhookSecretLocked(integrator_id, seal, signature);
+      break;
+    }
     int64_t version = 0;
     {
       absl::ReaderMutexLock lock(&mu_);
@@ -189,6 +196,28 @@ void MemoryStore::UpdateWebhookSecret(std::string integrator_id, SealFn seal,
     break;
   }
   done(std::move(result));
+}
+
+absl::Status MemoryStore::UpdateWebhookSecretLocked(
+    const std::string& integrator_id, SealFn& seal,
+    const std::optional<SignatureUse>& signature) {
+  absl::MutexLock lock(&mu_);
+  if (closed_) return absl::UnavailableError("the store is shutting down");
+  if (!integrators_.contains(integrator_id)) {
+    return absl::NotFoundError("integrator not found");
+  }
+  auto it = webhook_secrets_.find(integrator_id);
+  const int64_t version = it == webhook_secrets_.end() ? 0 : it->second.version;
+  absl::StatusOr<SealedSecret> sealed = seal(version + 1);
+  if (!sealed.ok()) return sealed.status();
+  if (signature.has_value()) {
+    if (absl::Status s = InsertSignatureUseLocked(*signature); !s.ok()) {
+      return s;
+    }
+  }
+  webhook_secrets_[integrator_id] = std::move(*sealed);
+  ++updates_;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<SealedSecret> MemoryStore::GetWebhookSecret(

@@ -50,6 +50,10 @@ class MemoryStore : public Store {
   void Close() override;
 
  private:
+  // The pessimistic path of UpdateWebhookSecret: seals under the lock.
+  absl::Status UpdateWebhookSecretLocked(
+      const std::string& integrator_id, SealFn& seal,
+      const std::optional<SignatureUse>& signature) ABSL_LOCKS_EXCLUDED(mu_);
   absl::Status InsertSignatureUseLocked(const SignatureUse& use)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
