@@ -113,6 +113,13 @@ absl::Status IntegratorServer::Start() {
     if (!bytes.ok()) return bytes.status();
     key = MasterKey(std::move(*bytes));
   }
+  if (absl::IsNotFound(key.status()) && !store_->traits().embedded) {
+    return absl::NotFoundError(absl::StrCat(
+        key.status().message(),
+        "; a shared store never creates one: make it once with `(umask 077; "
+        "head -c 32 /dev/urandom > ",
+        options_.master_key_file, ")` and give every replica the same file"));
+  }
   if (!key.ok()) return key.status();
   sealer_ = std::make_unique<SecretSealer>(std::move(*key));
 

@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "server/store/memory_store.h"
+#include "server/store/postgres_store.h"
 #include "server/store/sqlite_store.h"
 
 namespace integrator {
@@ -22,9 +23,17 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(absl::string_view uri,
     if (!store.ok()) return store.status();
     return std::unique_ptr<Store>(std::move(*store));
   }
+  if (absl::StartsWith(uri, "postgresql://") ||
+      absl::StartsWith(uri, "postgres://")) {
+    absl::StatusOr<std::unique_ptr<PostgresStore>> store =
+        PostgresStore::Open(std::string(uri), {});
+    if (!store.ok()) return store.status();
+    return std::unique_ptr<Store>(std::move(*store));
+  }
   return absl::InvalidArgumentError(
-      "--store must be memory: or sqlite:PATH (for example "
-      "sqlite:///var/lib/integrator/integrator.db)");
+      "--store must be memory:, sqlite:PATH (for example "
+      "sqlite:///var/lib/integrator/integrator.db) or a PostgreSQL URI "
+      "(postgresql://user@host:port/db, several hosts allowed)");
 }
 
 }  // namespace integrator

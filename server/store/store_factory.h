@@ -1,7 +1,9 @@
 // Opens the store named by a `--store` URI.
 //
-// Contract: accepts `memory:` and `sqlite:PATH` (also written `sqlite://PATH`,
-// so `sqlite:///abs/path.db` is an absolute path). Anything else is an
+// Contract: accepts `memory:`, `sqlite:PATH` (also written `sqlite://PATH`,
+// so `sqlite:///abs/path.db` is an absolute path) and PostgreSQL's own URIs
+// (`postgresql://` or `postgres://`, as libpq reads them: several hosts,
+// `target_session_attrs`, `connect_timeout`…). Anything else is an
 // InvalidArgument that lists the accepted forms. What the store is
 // (embedded, durable, in memory) its traits() say: callers never test the
 // URI string.

@@ -1,0 +1,131 @@
+#include "server/store/postgres_connection.h"
+
+#include <cstring>
+#include <utility>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+
+namespace integrator {
+namespace {
+
+// libpq's messages end with a newline and may name the server; never the
+// parameters, which travel separately from the SQL.
+std::string ErrorText(PGconn* conn) {
+  return std::string(absl::StripTrailingAsciiWhitespace(PQerrorMessage(conn)));
+}
+
+absl::Status ResultError(PGconn* conn, PGresult* result) {
+  const char* state = result == nullptr
+                          ? nullptr
+                          : PQresultErrorField(result, PG_DIAG_SQLSTATE);
+  const std::string sqlstate = state == nullptr ? "" : state;
+  const std::string message =
+      result == nullptr ? ErrorText(conn)
+                        : std::string(absl::StripTrailingAsciiWhitespace(
+                              PQresultErrorMessage(result)));
+  if (sqlstate == "23505") return absl::AlreadyExistsError(message);
+  // Connection failures (08…), a cancelled or timed-out statement (57014),
+  // an administrator's shutdown (57P…), serialization failures and
+  // deadlocks (40…), a read-only standby (25006): retry later.
+  if (PQstatus(conn) != CONNECTION_OK || sqlstate.empty() ||
+      absl::StartsWith(sqlstate, "08") || absl::StartsWith(sqlstate, "57") ||
+      absl::StartsWith(sqlstate, "40") || sqlstate == "25006" ||
+      sqlstate == "53300") {
+    return absl::UnavailableError(
+        absl::StrCat("PostgreSQL is unavailable: ", message));
+  }
+  return absl::InternalError(absl::StrCat("PostgreSQL: ", message));
+}
+
+}  // namespace
+
+int64_t PgRows::Int(int row, int column) const {
+  int64_t value = 0;
+  (void)absl::SimpleAtoi(PQgetvalue(result_.get(), row, column), &value);
+  return value;
+}
+
+std::string PgRows::Bytes(int row, int column) const {
+  absl::string_view text = PQgetvalue(result_.get(), row, column);
+  // bytea_output = hex: "\x" then two hex digits per byte.
+  if (!absl::ConsumePrefix(&text, "\\x")) return std::string(text);
+  return absl::HexStringToBytes(text);
+}
+
+int64_t PgRows::affected() const {
+  int64_t count = 0;
+  (void)absl::SimpleAtoi(PQcmdTuples(result_.get()), &count);
+  return count;
+}
+
+absl::StatusOr<PgConnection> PgConnection::Open(const std::string& conninfo) {
+  PgConnection connection(PQconnectdb(conninfo.c_str()));
+  if (connection.conn_ == nullptr) {
+    return absl::UnavailableError("cannot allocate a PostgreSQL connection");
+  }
+  if (PQstatus(connection.conn_.get()) != CONNECTION_OK) {
+    return absl::UnavailableError(absl::StrCat(
+        "cannot connect to PostgreSQL: ", ErrorText(connection.conn_.get())));
+  }
+  // NOTICEs ("already exists, skipping") are not the request log's business.
+  PQsetNoticeProcessor(
+      connection.conn_.get(), [](void*, const char*) {}, nullptr);
+  return connection;
+}
+
+absl::StatusOr<PgRows> PgConnection::Exec(absl::string_view sql,
+                                          absl::Span<const PgParam> params) {
+  // A connection that broke (the server restarted, a failover) is opened
+  // again with the same connection string, so the store recovers by itself.
+  if (PQstatus(conn_.get()) != CONNECTION_OK) {
+    PQreset(conn_.get());
+    if (PQstatus(conn_.get()) != CONNECTION_OK) {
+      return absl::UnavailableError(
+          absl::StrCat("PostgreSQL is unavailable: ", ErrorText(conn_.get())));
+    }
+  }
+  std::vector<const char*> values;
+  std::vector<int> lengths;
+  std::vector<int> formats;
+  for (const PgParam& param : params) {
+    values.push_back(param.null ? nullptr : param.value.data());
+    lengths.push_back(static_cast<int>(param.value.size()));
+    formats.push_back(param.binary ? 1 : 0);
+  }
+  const std::string statement(sql);
+  PGresult* result = PQexecParams(
+      conn_.get(), statement.c_str(), static_cast<int>(params.size()),
+      /*paramTypes=*/nullptr, values.data(), lengths.data(), formats.data(),
+      /*resultFormat=*/0);
+  const ExecStatusType status =
+      result == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(result);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    absl::Status error = ResultError(conn_.get(), result);
+    PQclear(result);
+    return error;
+  }
+  return PgRows(result);
+}
+
+absl::Status PgConnection::RunScript(const char* sql) {
+  PGresult* result = PQexec(conn_.get(), sql);
+  const ExecStatusType status =
+      result == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(result);
+  absl::Status outcome = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK
+                             ? absl::OkStatus()
+                             : ResultError(conn_.get(), result);
+  PQclear(result);
+  return outcome;
+}
+
+absl::Status PgConnection::Run(absl::string_view sql,
+                               absl::Span<const PgParam> params) {
+  absl::StatusOr<PgRows> rows = Exec(sql, params);
+  return rows.ok() ? absl::OkStatus() : rows.status();
+}
+
+}  // namespace integrator

@@ -1,0 +1,118 @@
+#include "server/store/postgres_schema.h"
+
+#include <iterator>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+
+namespace integrator {
+namespace {
+
+// Index i holds the migration to version i + 1. Never edit a shipped entry:
+// add a new one.
+constexpr const char* kMigrations[] = {
+    // 1: integrators, API keys and sealed webhook secrets.
+    R"sql(
+CREATE TABLE integrators (
+  id            TEXT PRIMARY KEY,
+  name          TEXT NOT NULL,
+  created_at_ms BIGINT NOT NULL
+);
+CREATE TABLE api_keys (
+  key_id         TEXT PRIMARY KEY,
+  key_hash       TEXT NOT NULL UNIQUE,
+  display_prefix TEXT NOT NULL,
+  integrator_id  TEXT REFERENCES integrators(id),
+  service_name   TEXT,
+  scopes         TEXT NOT NULL,
+  created_at_ms  BIGINT NOT NULL,
+  revoked_at_ms  BIGINT,
+  CHECK ((integrator_id IS NULL) <> (service_name IS NULL))
+);
+CREATE INDEX api_keys_display_prefix ON api_keys(display_prefix);
+CREATE TABLE webhook_secrets (
+  integrator_id TEXT PRIMARY KEY REFERENCES integrators(id),
+  version       BIGINT NOT NULL,
+  key_id        TEXT NOT NULL,
+  nonce         BYTEA NOT NULL,
+  ciphertext    BYTEA NOT NULL,
+  updated_at_ms BIGINT NOT NULL
+);
+)sql",
+    // 2: signing keys (sealed API secrets) and used request signatures.
+    R"sql(
+CREATE TABLE signing_keys (
+  key_id         TEXT PRIMARY KEY,
+  integrator_id  TEXT NOT NULL REFERENCES integrators(id),
+  scopes         TEXT NOT NULL,
+  version        BIGINT NOT NULL,
+  sealing_key_id TEXT NOT NULL,
+  nonce          BYTEA NOT NULL,
+  ciphertext     BYTEA NOT NULL,
+  created_at_ms  BIGINT NOT NULL,
+  revoked_at_ms  BIGINT
+);
+CREATE TABLE used_signatures (
+  signature_id  TEXT PRIMARY KEY,
+  expires_at_ms BIGINT NOT NULL
+);
+CREATE INDEX used_signatures_expiry ON used_signatures(expires_at_ms);
+)sql",
+};
+
+// Any constant shared by every replica: the advisory lock of migrations.
+constexpr int64_t kMigrationLock = 0x696e7467;  // "intg"
+
+absl::Status Migrate(PgConnection& conn) {
+  if (absl::Status s = conn.Run("SELECT pg_advisory_xact_lock($1)",
+                                {PgParam::Int(kMigrationLock)});
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = conn.Run(
+          "CREATE TABLE IF NOT EXISTS schema_migrations"
+          " (version BIGINT PRIMARY KEY, applied_at_ms BIGINT NOT NULL)");
+      !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<PgRows> current =
+      conn.Exec("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+  if (!current.ok()) return current.status();
+  const int64_t version = current->Int(0, 0);
+  if (version > LatestPostgresSchemaVersion()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the database has schema version ", version,
+                     ", newer than this binary's ",
+                     LatestPostgresSchemaVersion(), "; upgrade the binary"));
+  }
+  for (int64_t next = version + 1; next <= LatestPostgresSchemaVersion();
+       ++next) {
+    if (absl::Status s = conn.RunScript(kMigrations[next - 1]); !s.ok()) {
+      return s;
+    }
+    if (absl::Status s =
+            conn.Run("INSERT INTO schema_migrations VALUES ($1, $2)",
+                     {PgParam::Int(next),
+                      PgParam::Int(absl::ToUnixMillis(absl::Now()))});
+        !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+int LatestPostgresSchemaVersion() {
+  return static_cast<int>(std::size(kMigrations));
+}
+
+absl::Status MigratePostgresSchema(PgConnection& conn) {
+  if (absl::Status s = conn.Run("BEGIN"); !s.ok()) return s;
+  absl::Status s = Migrate(conn);
+  if (s.ok()) s = conn.Run("COMMIT");
+  if (!s.ok()) (void)conn.Run("ROLLBACK");
+  return s;
+}
+
+}  // namespace integrator
