@@ -45,6 +45,15 @@ absl::Status WithResourceInfo(absl::Status status,
   return WithDetail(std::move(status), info);
 }
 
+absl::Status WithRetryInfo(absl::Status status, absl::Duration delay) {
+  google::rpc::RetryInfo retry;
+  const int64_t seconds = absl::ToInt64Seconds(delay);
+  retry.mutable_retry_delay()->set_seconds(seconds);
+  retry.mutable_retry_delay()->set_nanos(static_cast<int32_t>(
+      absl::ToInt64Nanoseconds(delay - absl::Seconds(seconds))));
+  return WithDetail(std::move(status), retry);
+}
+
 absl::Status WithFieldViolation(absl::Status status, absl::string_view field,
                                 absl::string_view description) {
   google::rpc::BadRequest bad_request;

@@ -28,6 +28,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "absl/types/optional.h"
 #include "google/protobuf/message.h"
 
@@ -46,6 +47,9 @@ absl::Status WithErrorInfo(absl::Status status, absl::string_view reason,
 absl::Status WithResourceInfo(absl::Status status,
                               absl::string_view resource_type,
                               absl::string_view resource_name);
+
+// A RetryInfo: when the caller may try again (REST: Retry-After).
+absl::Status WithRetryInfo(absl::Status status, absl::Duration delay);
 
 // One BadRequest field violation; `field` is the proto field path.
 absl::Status WithFieldViolation(absl::Status status, absl::string_view field,

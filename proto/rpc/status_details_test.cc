@@ -52,5 +52,16 @@ TEST(StatusDetailsTest, OkStaysOkAndPlainErrorsHaveNoDetails) {
   EXPECT_EQ(rpc_status.details_size(), 0);
 }
 
+TEST(StatusDetailsTest, RetryInfoCarriesItsDelay) {
+  absl::Status status =
+      WithRetryInfo(absl::UnavailableError("later"), absl::Milliseconds(1500));
+  std::optional<google::rpc::RetryInfo> retry =
+      GetDetail<google::rpc::RetryInfo>(status);
+  ASSERT_TRUE(retry.has_value());
+  EXPECT_EQ(retry->retry_delay().seconds(), 1);
+  EXPECT_EQ(retry->retry_delay().nanos(), 500000000);
+  EXPECT_EQ(status.message(), "later");
+}
+
 }  // namespace
 }  // namespace integrator::rpc

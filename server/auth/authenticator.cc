@@ -37,7 +37,9 @@ std::optional<absl::string_view> BearerToken(absl::string_view value) {
 
 // What every caller sees when the store or the sealer fails: no details.
 absl::Status CredentialsUnavailable() {
-  return absl::UnavailableError("credentials cannot be checked right now");
+  return rpc::WithRetryInfo(
+      absl::UnavailableError("credentials cannot be checked right now"),
+      absl::Seconds(1));
 }
 
 bool IsSigningKeyId(absl::string_view id) {

@@ -31,7 +31,9 @@ absl::Status PublicStoreError(const absl::Status& status,
   rpc::RequestLog().Write(absl::StrCat("request_id=", request_id,
                                        " store_error=", status.ToString()));
   if (absl::IsUnavailable(status)) {
-    return absl::UnavailableError("the service is unavailable; retry later");
+    return rpc::WithRetryInfo(
+        absl::UnavailableError("the service is unavailable; retry later"),
+        absl::Seconds(1));
   }
   return absl::InternalError("internal error");
 }
@@ -87,8 +89,9 @@ void IntegratorCore::GetStoreStats(const CallContext& context,
       return done(auth::ReplayedSignatureError(auth::kScopeAdminIntegrators));
     }
     if (!spent.ok()) {
-      return done(
-          absl::UnavailableError("the service is unavailable; retry later"));
+      return done(rpc::WithRetryInfo(
+          absl::UnavailableError("the service is unavailable; retry later"),
+          absl::Seconds(1)));
     }
     const StoreStats stats = store->Stats();
     response->set_backend(stats.backend);

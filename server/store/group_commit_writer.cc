@@ -24,11 +24,9 @@ void GroupCommitWriter::Submit(Apply apply, Done done, WriteKind kind) {
     if (closing_) {
       refused = absl::UnavailableError("the store is shutting down");
     } else if (queue_.size() >= options_.max_queue) {
-      google::rpc::RetryInfo retry;
-      retry.mutable_retry_delay()->set_seconds(1);
-      refused = rpc::WithDetail(
+      refused = rpc::WithRetryInfo(
           absl::ResourceExhaustedError("too many writes are waiting; retry"),
-          retry);
+          absl::Seconds(1));
     } else {
       queue_.push_back(Op{std::move(apply), std::move(done), kind});
       return;
