@@ -7,15 +7,15 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { repoRoot, startServer, adminOk } from './lib/harness.mjs';
+import { repoRoot, startServer, adminOk, reflectedClients, call } from './lib/harness.mjs';
 import { curl } from './lib/curl.mjs';
 
 const ROUTE = '/v1/integrator/webhook-secret';
 const pgScript = path.join(repoRoot, 'tests/postgres-server');
-let pgDir, work, data, replicas = [];
+let pgDir, pgUri, work, data, replicas = [];
 let integrator, key, integratorKey, apiSecret;
 
 before(async () => {
@@ -24,6 +24,7 @@ before(async () => {
   // enter a root-only folder.
   pgDir = path.join(tmpdir(), `integrator-pg-${randomBytes(6).toString('hex')}`);
   const uri = execFileSync(pgScript, ['start', pgDir], { encoding: 'utf8' }).trim();
+  pgUri = uri;
   const keyFile = path.join(work, 'master.key');
   writeFileSync(keyFile, randomBytes(32), { mode: 0o600 });
   data = { dir: work, store: uri, keyFile, remove: () => {} };
@@ -60,6 +61,21 @@ test('a secret set through one replica is read by the other and signs webhooks',
   const res2 = await put(replicas[1], JSON.stringify({ secret: 'whsec_replica_b' }));
   assert.equal(res2.status, 200, res2.body);
   assert.equal(await signatureOf('{"n":1}'), hmac('whsec_replica_b', '{"n":1}'));
+});
+
+test('gRPC on one replica and REST on the other see the same secret', async () => {
+  const clients = await reflectedClients(replicas[1].address);
+  try {
+    const { err, res } = await call(clients.IntegratorService, 'UpdateWebhookSecret',
+      { secret: 'whsec_over_grpc' }, { key });
+    assert.equal(err, null);
+    assert.equal(res.secret_configured, true);
+  } finally {
+    clients.close();
+  }
+  assert.equal(await signatureOf('{"n":2}'), hmac('whsec_over_grpc', '{"n":2}'));
+  assert.equal((await put(replicas[0], '{"secret":"whsec_over_rest"}')).status, 200);
+  assert.equal(await signatureOf('{"n":3}'), hmac('whsec_over_rest', '{"n":3}'));
 });
 
 test('a signed request replayed to the other replica is refused', async () => {
@@ -132,14 +148,27 @@ test('SIGKILL of one replica under 16 writers loses no acknowledged write', asyn
   replicas[1] = await startServer(data, ['--request_timeout=5s']);
 });
 
-test('PostgreSQL down: 503 problems or 200s within the deadline; back up: 200 without a restart', async () => {
-  execFileSync(pgScript, ['halt', pgDir]);
-  try {
-    for (const replica of replicas) {
+test('PostgreSQL down under load: 503 problems or 200s within the deadline; back up: 200 without a restart', async () => {
+  // 16 clients keep writing through both replicas while the database stops.
+  let stopping = false;
+  const answers = [];
+  const load = Array.from({ length: 16 }, async (_, c) => {
+    while (!stopping) {
       const started = Date.now();
-      const res = await put(replica, '{"secret":"whsec_outage"}', { timeoutS: 15 });
+      const res = await put(replicas[c % 2], '{"secret":"whsec_outage"}', { timeoutS: 15 });
+      answers.push({ res, ms: Date.now() - started });
+    }
+  });
+  await new Promise((r) => setTimeout(r, 300));
+  execFileSync(pgScript, ['halt', pgDir]);
+  await new Promise((r) => setTimeout(r, 2000));
+  stopping = true;
+  await Promise.all(load);
+  try {
+    assert.ok(answers.some(({ res }) => res.status === 503), 'the outage was seen');
+    for (const { res, ms } of answers) {
       assert.ok(res.status === 503 || res.status === 200, `status ${res.status}: ${res.body}`);
-      assert.ok(Date.now() - started < 10000, 'answered within the deadline');
+      assert.ok(ms < 10000, `answered in ${ms} ms, past the deadline`);
       if (res.status === 503) {
         assert.match(res.headers['content-type'] ?? '', /application\/problem\+json/);
         assert.ok(res.headers['retry-after'], 'a 503 says when to retry');
@@ -158,4 +187,18 @@ test('PostgreSQL down: 503 problems or 200s within the deadline; back up: 200 wi
     assert.equal(status, 200, 'the replica recovered by itself');
   }
   for (const replica of replicas) assert.equal(replica.proc.exitCode, null, 'the replica survived');
+});
+
+test('no secret or key reaches the database or its log in the clear', async () => {
+  const port = new URL(pgUri).port;
+  const dump = execFileSync('/usr/lib/postgresql/15/bin/pg_dump',
+    ['-h', '127.0.0.1', '-p', port, '-U', 'postgres', 'postgres'], { encoding: 'utf8' });
+  assert.match(dump, /webhook_secrets/, 'the dump holds the tables');
+  const log = readFileSync(path.join(pgDir, 'server.log'), 'utf8');
+  assert.match(log, /statement: /, 'the log holds every statement');
+  for (const [name, text] of [['pg_dump', dump], ['the PostgreSQL log', log]]) {
+    assert.ok(!text.includes('whsec_'), `a webhook secret is in ${name}`);
+    assert.ok(!text.includes(key), `an API key is in ${name}`);
+    assert.ok(!text.includes(apiSecret), `an API secret is in ${name}`);
+  }
 });
