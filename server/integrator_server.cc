@@ -129,8 +129,14 @@ absl::Status IntegratorServer::Start() {
       return s;
     }
   }
+  CredentialStore* credential_store = store_.get();
+  if (store_->traits().shared_by_replicas) {
+    credential_cache_ = std::make_unique<auth::CredentialCache>(
+        store_.get(), options_.credential_ttl);
+    credential_store = credential_cache_.get();
+  }
   authenticator_ =
-      std::make_unique<auth::Authenticator>(store_.get(), sealer_.get());
+      std::make_unique<auth::Authenticator>(credential_store, sealer_.get());
   core_ = std::make_unique<core::IntegratorCore>(store_.get(), sealer_.get(),
                                                  authenticator_.get());
   methods_ = std::make_unique<core::MethodRegistry>(core_.get());

@@ -38,6 +38,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "server/auth/authenticator.h"
+#include "server/auth/credential_cache.h"
 #include "server/core/integrator_core.h"
 #include "server/core/method_registry.h"
 #include "server/process/readiness_monitor.h"
@@ -71,6 +72,9 @@ struct ServerOptions {
   // Completion queues, each with a thread, serving the API's calls; 0 means
   // one per core.
   int grpc_workers = 0;
+  // How long a shared store's credentials are served from memory (so a
+  // revocation reaches every replica within this, well under 5 s).
+  absl::Duration credential_ttl = absl::Seconds(2);
   // How often readiness (gRPC health) probes the store.
   absl::Duration readiness_interval = absl::Seconds(1);
 };
@@ -96,6 +100,8 @@ class IntegratorServer {
   const ServerOptions options_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<SecretSealer> sealer_;
+  // In front of a shared store only: SQLite's lookups are local and cheap.
+  std::unique_ptr<auth::CredentialCache> credential_cache_;
   std::unique_ptr<auth::Authenticator> authenticator_;
   std::unique_ptr<core::IntegratorCore> core_;
   std::unique_ptr<core::MethodRegistry> methods_;
