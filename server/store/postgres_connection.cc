@@ -71,9 +71,19 @@ absl::StatusOr<PgConnection> PgConnection::Open(const std::string& conninfo) {
     return absl::UnavailableError(absl::StrCat(
         "cannot connect to PostgreSQL: ", ErrorText(connection.conn_.get())));
   }
-  // NOTICEs ("already exists, skipping") are not the request log's business.
-  PQsetNoticeProcessor(
-      connection.conn_.get(), [](void*, const char*) {}, nullptr);
+  // NOTICEs ("already exists, skipping") are not the request log's
+  // business; one warning is: a commit not confirmed by the standby.
+  PQsetNoticeReceiver(
+      connection.conn_.get(),
+      [](void* flag, const PGresult* notice) {
+        const char* message =
+            PQresultErrorField(notice, PG_DIAG_MESSAGE_PRIMARY);
+        if (message != nullptr &&
+            absl::StrContains(message, "synchronous replication")) {
+          *static_cast<bool*>(flag) = true;
+        }
+      },
+      connection.unreplicated_.get());
   return connection;
 }
 
@@ -97,6 +107,7 @@ absl::StatusOr<PgRows> PgConnection::Exec(absl::string_view sql,
     formats.push_back(param.binary ? 1 : 0);
   }
   const std::string statement(sql);
+  *unreplicated_ = false;
   PGresult* result = PQexecParams(
       conn_.get(), statement.c_str(), static_cast<int>(params.size()),
       /*paramTypes=*/nullptr, values.data(), lengths.data(), formats.data(),
@@ -107,6 +118,12 @@ absl::StatusOr<PgRows> PgConnection::Exec(absl::string_view sql,
     absl::Status error = ResultError(conn_.get(), result);
     PQclear(result);
     return error;
+  }
+  if (*unreplicated_) {
+    PQclear(result);
+    return absl::UnavailableError(
+        "PostgreSQL committed locally but the synchronous standby did not "
+        "confirm it; not acknowledged");
   }
   return PgRows(result);
 }

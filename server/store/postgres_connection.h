@@ -7,8 +7,11 @@
 // a bytea column reads back as raw bytes through PgRows::Bytes. Errors: a
 // unique violation is AlreadyExists; a lost or failed connection, a
 // statement timeout, a serialization failure or an admin shutdown is
-// Unavailable (retryable); anything else is Internal. Messages never carry
-// parameter values. A connection whose link broke reconnects on its next
+// Unavailable (retryable); anything else is Internal. A statement that
+// "succeeds" with PostgreSQL's warning that its wait for the synchronous
+// standby was cancelled (committed locally, maybe not replicated: a failover
+// could lose it) is Unavailable too, never acknowledged. Messages never
+// carry parameter values. A connection whose link broke reconnects on its next
 // use. Not thread-safe: one user at a time (postgres_pool.h lends them).
 //
 // EXAMPLE:
@@ -92,8 +95,12 @@ class PgConnection {
   struct Finish {
     void operator()(PGconn* conn) const { PQfinish(conn); }
   };
-  explicit PgConnection(PGconn* conn) : conn_(conn) {}
+  explicit PgConnection(PGconn* conn)
+      : conn_(conn), unreplicated_(std::make_unique<bool>(false)) {}
   std::unique_ptr<PGconn, Finish> conn_;
+  // Set by libpq's notice receiver (hence on the heap: its address must
+  // survive a move) when the synchronous-replication warning arrives.
+  std::unique_ptr<bool> unreplicated_;
 };
 
 }  // namespace integrator
