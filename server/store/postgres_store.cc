@@ -109,6 +109,7 @@ PostgresStore::~PostgresStore() { Close(); }
 
 void PostgresStore::Close() {
   closed_ = true;
+  secret_writer_->Close();
   pool_->Close();
 }
 
@@ -287,6 +288,10 @@ void PostgresStore::UpdateWebhookSecret(std::string integrator_id, SealFn seal,
   if (closed_) {
     return done(absl::UnavailableError("the store is shutting down"));
   }
+  if (!signature.has_value()) {
+    return secret_writer_->Submit(std::move(integrator_id), std::move(seal),
+                                  std::move(done));
+  }
   pool_->Submit([this, id = std::move(integrator_id), seal = std::move(seal),
                  done = std::move(done), signature = std::move(signature)](
                     absl::StatusOr<PgConnection*> conn) mutable {
@@ -348,7 +353,9 @@ absl::StatusOr<std::vector<std::string>> PostgresStore::SealedKeyIds() {
 }
 
 StoreStats PostgresStore::Stats() {
-  return StoreStats{"postgresql", "", "", commits_.load(), updates_.load()};
+  return StoreStats{"postgresql", "", "",
+                    commits_.load() + secret_writer_->commits(),
+                    updates_.load() + secret_writer_->updates()};
 }
 
 }  // namespace integrator

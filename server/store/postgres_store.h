@@ -6,9 +6,11 @@
 // - Open() connects, runs the migrations under an advisory lock
 //   (postgres_schema.h) and fails if the database cannot be reached.
 // - Reads run on the calling thread with a pooled connection; the two
-//   asynchronous writes (UpdateWebhookSecret, RecordSignatureUse) run on
-//   the pool's workers, so gRPC and HTTP threads never wait on the network
-//   for a write. Every statement is bounded by `statement_timeout`.
+//   asynchronous writes (UpdateWebhookSecret, RecordSignatureUse) run off
+//   it, so gRPC and HTTP threads never wait on the network for a write:
+//   unsigned secret updates are group-committed by PgSecretWriter, signed
+//   ones (which spend a signature in the same transaction) run alone on the
+//   pool's workers. Every statement is bounded by `statement_timeout`.
 // - Across replicas: the integrator's row is locked (SELECT … FOR UPDATE)
 //   for each secret or signing-key write, so versions stay monotonic and
 //   the last acknowledged write wins; a signature spent on one replica is
@@ -31,6 +33,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "server/store/postgres_pool.h"
+#include "server/store/postgres_secret_writer.h"
 #include "server/store/store.h"
 
 namespace integrator {
@@ -50,7 +53,8 @@ class PostgresStore : public Store {
 
  public:
   PostgresStore(OpenedTag, std::unique_ptr<PgPool> pool)
-      : pool_(std::move(pool)) {}
+      : pool_(std::move(pool)),
+        secret_writer_(std::make_unique<PgSecretWriter>(pool_.get())) {}
   ~PostgresStore() override;
 
   absl::Status CreateIntegrator(const Integrator& integrator) override;
@@ -91,6 +95,8 @@ class PostgresStore : public Store {
       PgConnection& conn, absl::FunctionRef<absl::Status(PgConnection&)> body);
 
   std::unique_ptr<PgPool> pool_;
+  // Unsigned secret updates, batched (postgres_secret_writer.h).
+  std::unique_ptr<PgSecretWriter> secret_writer_;
   std::atomic<bool> closed_{false};
   std::atomic<uint64_t> commits_{0};
   std::atomic<uint64_t> updates_{0};

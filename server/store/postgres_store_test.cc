@@ -124,6 +124,36 @@ TEST_F(PostgresStoreTest,
   EXPECT_EQ(b->GetWebhookSecret("itg_c")->version, 80);
 }
 
+// The group-committed path names its integrators in one text[] parameter:
+// ids with the array syntax's own characters stay whole, and an unknown id
+// in the same batch fails alone.
+TEST_F(PostgresStoreTest, BatchedUpdatesKeepOddIdsWholeAndFailAlone) {
+  std::unique_ptr<PostgresStore> store = Replica();
+  const std::string odd = "itg_\"a,b\\c}{NULL";
+  ASSERT_TRUE(store->CreateIntegrator({odd, "Odd", 1}).ok());
+  std::vector<absl::Status> results(3);
+  absl::Notification all;
+  std::atomic<int> left{3};
+  const std::string ids[] = {odd, "itg_missing", odd};
+  for (int i = 0; i < 3; ++i) {
+    store->UpdateWebhookSecret(
+        ids[i], Seal(absl::StrCat("c", i)),
+        [&, i](absl::Status s) {
+          results[i] = s;
+          if (--left == 0) all.Notify();
+        },
+        std::nullopt);
+  }
+  all.WaitForNotification();
+  EXPECT_TRUE(results[0].ok()) << results[0];
+  EXPECT_TRUE(absl::IsNotFound(results[1])) << results[1];
+  EXPECT_TRUE(results[2].ok()) << results[2];
+  absl::StatusOr<SealedSecret> stored = store->GetWebhookSecret(odd);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->version, 2);
+  EXPECT_EQ(stored->ciphertext, "c2");
+}
+
 TEST_F(PostgresStoreTest, ReplicasStartingTogetherMigrateOnce) {
   std::vector<std::thread> replicas;
   std::atomic<int> opened{0};

@@ -1,0 +1,159 @@
+#include "server/store/postgres_secret_writer.h"
+
+#include <optional>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+
+namespace integrator {
+namespace {
+
+// A PostgreSQL text[] literal of `values`, each quoted, so no id can break
+// out of its element.
+std::string TextArray(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += ',';
+    out += '"';
+    for (char c : values[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  out += '}';
+  return out;
+}
+
+}  // namespace
+
+PgSecretWriter::PgSecretWriter(PgPool* pool)
+    : pool_(pool), thread_([this] { Run(); }) {}
+
+PgSecretWriter::~PgSecretWriter() { Close(); }
+
+void PgSecretWriter::Submit(std::string integrator_id, SealFn seal,
+                            DoneFn done) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (!closing_) {
+      queue_.push_back(
+          Update{std::move(integrator_id), std::move(seal), std::move(done)});
+      return;
+    }
+  }
+  done(absl::UnavailableError("the store is shutting down"));
+}
+
+void PgSecretWriter::Close() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (closing_) return;
+    closing_ = true;
+  }
+  thread_.join();
+}
+
+void PgSecretWriter::Run() {
+  for (;;) {
+    std::vector<Update> batch;
+    {
+      absl::MutexLock lock(&mu_);
+      auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return !queue_.empty() || closing_;
+      };
+      mu_.Await(absl::Condition(&ready));
+      if (queue_.empty()) return;  // closing, and everything written
+      while (!queue_.empty() && batch.size() < kMaxBatch) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    WriteBatch(batch);
+  }
+}
+
+void PgSecretWriter::WriteBatch(std::vector<Update>& batch) {
+  absl::StatusOr<PgPool::Lease> lease = pool_->Borrow();
+  if (!lease.ok()) {
+    for (Update& update : batch) update.done(lease.status());
+    return;
+  }
+  PgConnection& db = lease->conn();
+  std::vector<std::string> ids;
+  absl::flat_hash_map<std::string, std::optional<int64_t>> versions;
+  for (const Update& update : batch) {
+    if (versions.emplace(update.integrator_id, std::nullopt).second) {
+      ids.push_back(update.integrator_id);
+    }
+  }
+  const std::string id_array = TextArray(ids);
+  // What each update ends with, and each integrator's last sealed row.
+  std::vector<absl::Status> results(batch.size());
+  absl::flat_hash_map<std::string, SealedSecret> last;
+  absl::Status s = db.Run("BEGIN");
+  if (s.ok()) {
+    // Lock first, read after: a statement that waited for a lock still
+    // reads with the snapshot it started with.
+    s = db.Run(
+        "SELECT id FROM integrators WHERE id = ANY($1::text[]) ORDER BY id"
+        " FOR UPDATE",
+        {PgParam::Text(id_array)});
+  }
+  if (s.ok()) {
+    absl::StatusOr<PgRows> found = db.Exec(
+        "SELECT i.id, s.version FROM integrators i LEFT JOIN webhook_secrets"
+        " s ON s.integrator_id = i.id WHERE i.id = ANY($1::text[])",
+        {PgParam::Text(id_array)});
+    if (found.ok()) {
+      for (int row = 0; row < found->size(); ++row) {
+        versions[found->Text(row, 0)] =
+            found->IsNull(row, 1) ? 0 : found->Int(row, 1);
+      }
+    } else {
+      s = found.status();
+    }
+  }
+  if (s.ok()) {
+    for (size_t i = 0; i < batch.size(); ++i) {
+      std::optional<int64_t>& version = versions[batch[i].integrator_id];
+      if (!version.has_value()) {
+        results[i] = absl::NotFoundError("integrator not found");
+        continue;
+      }
+      absl::StatusOr<SealedSecret> sealed = batch[i].seal(*version + 1);
+      if (!sealed.ok()) {
+        results[i] = sealed.status();
+        continue;
+      }
+      ++*version;
+      last[batch[i].integrator_id] = std::move(*sealed);
+    }
+    const int64_t now = absl::ToUnixMillis(absl::Now());
+    for (const auto& [id, sealed] : last) {
+      s = db.Run(
+          "INSERT INTO webhook_secrets(integrator_id, version, key_id, nonce,"
+          " ciphertext, updated_at_ms) VALUES($1, $2, $3, $4, $5, $6)"
+          " ON CONFLICT(integrator_id) DO UPDATE SET"
+          " version=excluded.version, key_id=excluded.key_id,"
+          " nonce=excluded.nonce, ciphertext=excluded.ciphertext,"
+          " updated_at_ms=excluded.updated_at_ms",
+          {PgParam::Text(id), PgParam::Int(sealed.version),
+           PgParam::Text(sealed.key_id), PgParam::Bytes(sealed.nonce),
+           PgParam::Bytes(sealed.ciphertext), PgParam::Int(now)});
+      if (!s.ok()) break;
+    }
+  }
+  if (s.ok()) s = db.Run("COMMIT");
+  if (!s.ok()) (void)db.Run("ROLLBACK");
+  if (s.ok()) ++commits_;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    absl::Status result = !results[i].ok() ? results[i] : s;
+    if (result.ok()) ++updates_;
+    batch[i].done(std::move(result));
+  }
+}
+
+}  // namespace integrator
