@@ -1,5 +1,9 @@
 #include "server/store/postgres_connection.h"
 
+#include <poll.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <utility>
 
@@ -8,6 +12,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
 
 namespace integrator {
 namespace {
@@ -62,8 +67,9 @@ int64_t PgRows::affected() const {
   return count;
 }
 
-absl::StatusOr<PgConnection> PgConnection::Open(const std::string& conninfo) {
-  PgConnection connection(PQconnectdb(conninfo.c_str()));
+absl::StatusOr<PgConnection> PgConnection::Open(const std::string& conninfo,
+                                                absl::Duration call_timeout) {
+  PgConnection connection(PQconnectdb(conninfo.c_str()), call_timeout);
   if (connection.conn_ == nullptr) {
     return absl::UnavailableError("cannot allocate a PostgreSQL connection");
   }
@@ -87,6 +93,45 @@ absl::StatusOr<PgConnection> PgConnection::Open(const std::string& conninfo) {
   return connection;
 }
 
+PGresult* PgConnection::AwaitResult() {
+  // statement_timeout bounds a statement on the server, but not a commit's
+  // wait for the synchronous standby, nor a dead network: past
+  // `call_timeout_` the statement is cancelled (a cancelled commit then
+  // reports the warning Exec() refuses), and past a grace after that the
+  // connection is given up.
+  const absl::Time cancel_at = absl::Now() + call_timeout_;
+  const absl::Time give_up_at = cancel_at + absl::Seconds(2);
+  bool cancelled = false;
+  while (PQisBusy(conn_.get())) {
+    const absl::Time now = absl::Now();
+    if (!cancelled && now >= cancel_at) {
+      if (PGcancel* cancel = PQgetCancel(conn_.get())) {
+        char error[256];
+        (void)PQcancel(cancel, error, sizeof(error));
+        PQfreeCancel(cancel);
+      }
+      cancelled = true;
+    }
+    if (cancelled && now >= give_up_at) {
+      // No answer even to the cancel: start over with a new connection.
+      PQreset(conn_.get());
+      return nullptr;
+    }
+    pollfd readable{PQsocket(conn_.get()), POLLIN, 0};
+    const absl::Time wake = cancelled ? give_up_at : cancel_at;
+    const int wait_ms = static_cast<int>(
+        std::max<int64_t>(1, absl::ToInt64Milliseconds(wake - now)));
+    if (poll(&readable, 1, std::min(wait_ms, 1000)) < 0 && errno != EINTR) {
+      return nullptr;
+    }
+    if (PQconsumeInput(conn_.get()) != 1) return nullptr;
+  }
+  // The statement's result, then the end of its results.
+  PGresult* result = PQgetResult(conn_.get());
+  while (PGresult* extra = PQgetResult(conn_.get())) PQclear(extra);
+  return result;
+}
+
 absl::StatusOr<PgRows> PgConnection::Exec(absl::string_view sql,
                                           absl::Span<const PgParam> params) {
   // A connection that broke (the server restarted, a failover) is opened
@@ -108,10 +153,13 @@ absl::StatusOr<PgRows> PgConnection::Exec(absl::string_view sql,
   }
   const std::string statement(sql);
   *unreplicated_ = false;
-  PGresult* result = PQexecParams(
-      conn_.get(), statement.c_str(), static_cast<int>(params.size()),
-      /*paramTypes=*/nullptr, values.data(), lengths.data(), formats.data(),
-      /*resultFormat=*/0);
+  if (PQsendQueryParams(conn_.get(), statement.c_str(),
+                        static_cast<int>(params.size()),
+                        /*paramTypes=*/nullptr, values.data(), lengths.data(),
+                        formats.data(), /*resultFormat=*/0) != 1) {
+    return ResultError(conn_.get(), nullptr);
+  }
+  PGresult* result = AwaitResult();
   const ExecStatusType status =
       result == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(result);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {

@@ -7,7 +7,10 @@
 // a bytea column reads back as raw bytes through PgRows::Bytes. Errors: a
 // unique violation is AlreadyExists; a lost or failed connection, a
 // statement timeout, a serialization failure or an admin shutdown is
-// Unavailable (retryable); anything else is Internal. A statement that
+// Unavailable (retryable); anything else is Internal. A statement still
+// running after `call_timeout` (a commit waiting for a standby that is gone,
+// or a dead network, which statement_timeout does not bound) is cancelled
+// and is Unavailable. A statement that
 // "succeeds" with PostgreSQL's warning that its wait for the synchronous
 // standby was cancelled (committed locally, maybe not replicated: a failover
 // could lose it) is Unavailable too, never acknowledged. Messages never
@@ -33,6 +36,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "absl/types/span.h"
 
 namespace integrator {
@@ -80,7 +84,10 @@ class PgRows {
 class PgConnection {
  public:
   // Connects with a libpq URI or key=value string (multi-host included).
-  static absl::StatusOr<PgConnection> Open(const std::string& conninfo);
+  // A statement still running after `call_timeout` is cancelled.
+  static absl::StatusOr<PgConnection> Open(
+      const std::string& conninfo,
+      absl::Duration call_timeout = absl::Seconds(10));
 
   absl::StatusOr<PgRows> Exec(absl::string_view sql,
                               absl::Span<const PgParam> params = {});
@@ -95,12 +102,18 @@ class PgConnection {
   struct Finish {
     void operator()(PGconn* conn) const { PQfinish(conn); }
   };
-  explicit PgConnection(PGconn* conn)
-      : conn_(conn), unreplicated_(std::make_unique<bool>(false)) {}
+  PgConnection(PGconn* conn, absl::Duration call_timeout)
+      : conn_(conn),
+        unreplicated_(std::make_unique<bool>(false)),
+        call_timeout_(call_timeout) {}
+  // Waits for the result of the statement just sent, cancelling it past
+  // `call_timeout_`; null when the connection failed.
+  PGresult* AwaitResult();
   std::unique_ptr<PGconn, Finish> conn_;
   // Set by libpq's notice receiver (hence on the heap: its address must
   // survive a move) when the synchronous-replication warning arrives.
   std::unique_ptr<bool> unreplicated_;
+  absl::Duration call_timeout_;
 };
 
 }  // namespace integrator

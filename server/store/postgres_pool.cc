@@ -51,7 +51,9 @@ absl::StatusOr<PgPool::Lease> PgPool::Borrow() {
     }
     ++open_;  // reserved while connecting
   }
-  absl::StatusOr<PgConnection> conn = PgConnection::Open(conninfo_);
+  // Past the server's own statement timeout, the client cancels.
+  absl::StatusOr<PgConnection> conn = PgConnection::Open(
+      conninfo_, options_.statement_timeout + absl::Seconds(1));
   if (!conn.ok()) {
     absl::MutexLock lock(&mu_);
     --open_;

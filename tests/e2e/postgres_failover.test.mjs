@@ -76,6 +76,30 @@ test('a commit the synchronous standby never confirmed is not acknowledged', asy
   }
 });
 
+// statement_timeout does not bound a commit's wait for the standby: the
+// server cancels it itself (5 s + 1 s) and answers UNAVAILABLE.
+test('a commit waiting for a standby that is gone ends UNAVAILABLE within the store\'s bound', async () => {
+  const integrator = await adminOk(data, ['create-integrator', '--name', 'bounded']);
+  const key = await adminOk(data, ['create-key', '--integrator', integrator, '--scopes', 'write:webhook-secret']);
+  const clients = await reflectedClients(replicas[1].address);
+  pg('halt', standbyDir);
+  try {
+    const started = Date.now();
+    const { code } = await call(clients.IntegratorService, 'UpdateWebhookSecret',
+      { secret: 'whsec_bounded' }, { key, deadlineMs: 30000 });
+    assert.equal(code, grpc.status.UNAVAILABLE);
+    const ms = Date.now() - started;
+    assert.ok(ms >= 5000 && ms < 15000, `answered after ${ms} ms`);
+  } finally {
+    clients.close();
+    pg('resume', standbyDir);
+    for (let i = 0; i < 200; i++) {
+      if (psql(primaryPort, "SELECT sync_state FROM pg_stat_replication WHERE application_name = 'standby1'") === 'sync') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+});
+
 test('SIGKILL of the primary under 16 writers, standby promoted: nothing acknowledged is lost', async () => {
   const writers = [];
   for (let w = 0; w < 16; w++) {
