@@ -23,6 +23,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/store/credential_store.h"
@@ -62,6 +63,13 @@ class CredentialCache final : public CredentialStore {
     Record record;
     absl::Time fetched;
   };
+
+  // The fresh entry for `key`, else what `fetch` finds (then remembered).
+  template <typename Record>
+  absl::StatusOr<Record> Lookup(
+      absl::flat_hash_map<std::string, Entry<Record>>& cache,
+      absl::string_view key, absl::FunctionRef<absl::StatusOr<Record>()> fetch)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   CredentialStore* store_;
   const absl::Duration ttl_;

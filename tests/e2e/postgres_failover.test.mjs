@@ -46,6 +46,17 @@ after(async () => {
 
 const hmac = (secret, text) => createHmac('sha256', secret).update(text).digest('hex');
 
+// Starts the halted standby again and waits until the primary has it as its
+// synchronous standby once more.
+async function resumeStandby() {
+  pg('resume', standbyDir);
+  for (let i = 0; i < 200; i++) {
+    if (psql(primaryPort, "SELECT sync_state FROM pg_stat_replication WHERE application_name = 'standby1'") === 'sync') return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('the standby did not become synchronous again');
+}
+
 // PostgreSQL reports success for a commit whose wait for the synchronous
 // standby was cancelled, with only a warning: such a write could be lost in
 // a failover, so the caller must not hear OK.
@@ -68,11 +79,7 @@ test('a commit the synchronous standby never confirmed is not acknowledged', asy
     assert.equal(code, grpc.status.UNAVAILABLE, 'an unconfirmed commit is not OK');
   } finally {
     clients.close();
-    pg('resume', standbyDir);
-    for (let i = 0; i < 200; i++) {
-      if (psql(primaryPort, "SELECT sync_state FROM pg_stat_replication WHERE application_name = 'standby1'") === 'sync') break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await resumeStandby();
   }
 });
 
@@ -92,11 +99,7 @@ test('a commit waiting for a standby that is gone ends UNAVAILABLE within the st
     assert.ok(ms >= 5000 && ms < 15000, `answered after ${ms} ms`);
   } finally {
     clients.close();
-    pg('resume', standbyDir);
-    for (let i = 0; i < 200; i++) {
-      if (psql(primaryPort, "SELECT sync_state FROM pg_stat_replication WHERE application_name = 'standby1'") === 'sync') break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await resumeStandby();
   }
 });
 
