@@ -27,10 +27,17 @@
 ABSL_FLAG(std::string, grpc_address, "127.0.0.1:50051",
           "host:port for gRPC; port 0 picks a free port (it is logged)");
 ABSL_FLAG(std::string, store, "sqlite:data/integrator.db",
-          "storage: sqlite:PATH (embedded, durable) or memory: (tests and "
-          "benchmarks)");
+          "storage: sqlite:PATH (embedded, durable), postgresql://… (shared "
+          "by replicas; a libpq URI, several hosts allowed) or memory: "
+          "(tests and benchmarks)");
 ABSL_FLAG(std::string, master_key_file, "data/master.key",
-          "32-byte key that seals secrets at rest; created on first start");
+          "32-byte key that seals secrets at rest; created on the embedded "
+          "store's first start, given to every replica of a shared one");
+ABSL_FLAG(int, store_connections, 8,
+          "PostgreSQL: connections this process opens at most (1 to 256)");
+ABSL_FLAG(absl::Duration, store_statement_timeout, absl::Seconds(5),
+          "PostgreSQL: a statement running longer is cancelled (a commit "
+          "waiting for a lost standby included) and the call is UNAVAILABLE");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10),
           "on SIGTERM, how long in-flight calls may take to finish");
 ABSL_FLAG(
@@ -109,6 +116,9 @@ int main(int argc, char** argv) {
   options.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
   options.simulated_commit_latency =
       absl::GetFlag(FLAGS_simulated_commit_latency);
+  options.store_connections = absl::GetFlag(FLAGS_store_connections);
+  options.store_statement_timeout =
+      absl::GetFlag(FLAGS_store_statement_timeout);
   options.bootstrap_key_file = absl::GetFlag(FLAGS_bootstrap_key_file);
   options.tls_cert_file = absl::GetFlag(FLAGS_grpc_tls_cert_file);
   options.tls_key_file = absl::GetFlag(FLAGS_grpc_tls_key_file);

@@ -96,9 +96,11 @@ IntegratorServer::IntegratorServer(ServerOptions options)
 IntegratorServer::~IntegratorServer() { Shutdown(); }
 
 absl::Status IntegratorServer::Start() {
-  absl::StatusOr<std::unique_ptr<Store>> store = OpenStore(
-      options_.store_uri,
-      {.simulated_commit_latency = options_.simulated_commit_latency});
+  absl::StatusOr<std::unique_ptr<Store>> store =
+      OpenStore(options_.store_uri,
+                {.simulated_commit_latency = options_.simulated_commit_latency,
+                 .connections = options_.store_connections,
+                 .statement_timeout = options_.store_statement_timeout});
   if (!store.ok()) return store.status();
   store_ = std::move(*store);
 

@@ -59,6 +59,9 @@ struct ServerOptions {
   int max_receive_bytes = 64 * 1024;
   absl::Duration drain_timeout = absl::Seconds(10);
   absl::Duration simulated_commit_latency = absl::ZeroDuration();
+  // PostgreSQL only: the pool's size and every statement's bound.
+  int store_connections = 8;
+  absl::Duration store_statement_timeout = absl::Seconds(5);
   // Benchmarks and tests only: at start, create one integrator with a
   // write:webhook-secret key and write that key to this file (mode 0600).
   // The only way to give an in-memory store a credential.

@@ -60,14 +60,18 @@ TEST(GroupCommitWriterTest, AFailingOperationDoesNotSinkItsBatch) {
 TEST(GroupCommitWriterTest, ABatchWhoseTransactionEndedEarlyWritesNothing) {
   const std::string path = ::testing::TempDir() + "/gcw_rolled_back.db";
   GroupCommitWriter writer(OpenTestDb(path), {});
-  // Holds the writer, so that the next three are taken as one batch.
+  // Holds the writer inside a batch of its own, so that the next three,
+  // queued meanwhile, are taken together as the next batch.
+  absl::Notification holding;
   absl::Notification release;
   writer.Submit(
       [&](SqliteConnection&) {
+        holding.Notify();
         release.WaitForNotification();
         return absl::OkStatus();
       },
       [](absl::Status) {}, GroupCommitWriter::WriteKind::kGeneral);
+  holding.WaitForNotification();
   absl::BlockingCounter done(3);
   absl::Status results[3];
   // The middle one ends the transaction, as SQLite does by itself on a full

@@ -25,8 +25,15 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(absl::string_view uri,
   }
   if (absl::StartsWith(uri, "postgresql://") ||
       absl::StartsWith(uri, "postgres://")) {
-    absl::StatusOr<std::unique_ptr<PostgresStore>> store =
-        PostgresStore::Open(std::string(uri), {});
+    if (options.connections < 1 || options.connections > 256 ||
+        options.statement_timeout <= absl::ZeroDuration()) {
+      return absl::InvalidArgumentError(
+          "PostgreSQL needs 1 to 256 connections and a positive statement "
+          "timeout");
+    }
+    absl::StatusOr<std::unique_ptr<PostgresStore>> store = PostgresStore::Open(
+        std::string(uri), {.size = options.connections,
+                           .statement_timeout = options.statement_timeout});
     if (!store.ok()) return store.status();
     return std::unique_ptr<Store>(std::move(*store));
   }

@@ -25,6 +25,9 @@ namespace integrator {
 
 struct StoreOptions {
   absl::Duration simulated_commit_latency = absl::ZeroDuration();
+  // PostgreSQL: connections at most, and every statement's bound.
+  int connections = 8;
+  absl::Duration statement_timeout = absl::Seconds(5);
 };
 
 absl::StatusOr<std::unique_ptr<Store>> OpenStore(absl::string_view uri,
