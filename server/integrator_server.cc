@@ -25,13 +25,9 @@ namespace integrator {
 namespace {
 
 // The stock health service is not built from the protobuf descriptor, so
-// reflection could list grpc.health.v1.Health but not describe it. Touching
-// the generated descriptor links it in and registers it in the pool, which is
-// what grpcurl needs to call Health without a -proto flag.
-void RegisterHealthDescriptor() {
-  (void)grpc::health::v1::HealthCheckRequest::descriptor();
-}
-
+// reflection could list grpc.health.v1.Health but not describe it. Reading
+// its name from the generated descriptor links the file in and registers it
+// in the pool, which is what grpcurl needs to call Health without -proto.
 std::string HealthServiceName() {
   return grpc::health::v1::HealthCheckRequest::descriptor()
       ->file()
@@ -148,7 +144,6 @@ absl::Status IntegratorServer::Start() {
                           : static_cast<int>(std::max(
                                 1u, std::thread::hardware_concurrency())));
 
-  RegisterHealthDescriptor();
   grpc::EnableDefaultHealthCheckService(true);
   std::shared_ptr<grpc::ServerCredentials> credentials =
       grpc::InsecureServerCredentials();

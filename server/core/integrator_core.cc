@@ -13,6 +13,13 @@
 namespace integrator::core {
 namespace {
 
+// What callers hear when the store cannot be reached: retry in a second.
+absl::Status ServiceUnavailable() {
+  return rpc::WithRetryInfo(
+      absl::UnavailableError("the service is unavailable; retry later"),
+      absl::Seconds(1));
+}
+
 // Maps a store failure to what the caller may see: the store's own text stays
 // in the server log, since it can name tables and files.
 absl::Status PublicStoreError(const absl::Status& status,
@@ -31,9 +38,7 @@ absl::Status PublicStoreError(const absl::Status& status,
   rpc::RequestLog().Write(absl::StrCat("request_id=", request_id,
                                        " store_error=", status.ToString()));
   if (absl::IsUnavailable(status)) {
-    return rpc::WithRetryInfo(
-        absl::UnavailableError("the service is unavailable; retry later"),
-        absl::Seconds(1));
+    return ServiceUnavailable();
   }
   return absl::InternalError("internal error");
 }
@@ -89,9 +94,7 @@ void IntegratorCore::GetStoreStats(const CallContext& context,
       return done(auth::ReplayedSignatureError(auth::kScopeAdminIntegrators));
     }
     if (!spent.ok()) {
-      return done(rpc::WithRetryInfo(
-          absl::UnavailableError("the service is unavailable; retry later"),
-          absl::Seconds(1)));
+      return done(ServiceUnavailable());
     }
     const StoreStats stats = store->Stats();
     response->set_backend(stats.backend);

@@ -28,10 +28,11 @@ absl::Status ResultError(PGconn* conn, PGresult* result) {
                           ? nullptr
                           : PQresultErrorField(result, PG_DIAG_SQLSTATE);
   const std::string sqlstate = state == nullptr ? "" : state;
-  const std::string message =
-      result == nullptr ? ErrorText(conn)
-                        : std::string(absl::StripTrailingAsciiWhitespace(
-                              PQresultErrorMessage(result)));
+  // The primary message only: DETAIL may quote the failing row's values.
+  const char* primary =
+      result == nullptr ? nullptr
+                        : PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
+  const std::string message = primary != nullptr ? primary : ErrorText(conn);
   if (sqlstate == "23505") return absl::AlreadyExistsError(message);
   // Connection failures (08…), a cancelled or timed-out statement (57014),
   // an administrator's shutdown (57P…), serialization failures and
@@ -174,6 +175,15 @@ absl::StatusOr<PgRows> PgConnection::Exec(absl::string_view sql,
         "confirm it; not acknowledged");
   }
   return PgRows(result);
+}
+
+absl::Status PgConnection::InTransaction(
+    absl::FunctionRef<absl::Status(PgConnection&)> body) {
+  if (absl::Status s = Run("BEGIN"); !s.ok()) return s;
+  absl::Status s = body(*this);
+  if (s.ok()) s = Run("COMMIT");
+  if (!s.ok()) (void)Run("ROLLBACK");
+  return s;
 }
 
 absl::Status PgConnection::RunScript(const char* sql) {

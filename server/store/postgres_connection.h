@@ -33,6 +33,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -97,6 +98,9 @@ class PgConnection {
   // Several statements without parameters (a migration's DDL), through
   // the simple query protocol.
   absl::Status RunScript(const char* sql);
+  // `body` between BEGIN and COMMIT; rolled back when anything fails.
+  absl::Status InTransaction(
+      absl::FunctionRef<absl::Status(PgConnection&)> body);
 
  private:
   struct Finish {

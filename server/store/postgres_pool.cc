@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "proto/rpc/status_details.h"
 
 namespace integrator {
 namespace {
@@ -69,14 +70,21 @@ PgPool::Lease::~Lease() {
 }
 
 void PgPool::Submit(Job job) {
+  absl::Status refused;
   {
     absl::MutexLock lock(&mu_);
-    if (!closing_) {
+    if (closing_) {
+      refused = absl::UnavailableError("the store is shutting down");
+    } else if (jobs_.size() >= options_.max_jobs) {
+      refused = rpc::WithRetryInfo(
+          absl::ResourceExhaustedError("too many writes are waiting; retry"),
+          absl::Seconds(1));
+    } else {
       jobs_.push_back(std::move(job));
       return;
     }
   }
-  job(absl::UnavailableError("the store is shutting down"));
+  job(std::move(refused));
 }
 
 void PgPool::Work() {

@@ -6,7 +6,9 @@
 // waits up to `borrow_timeout` for a free one, then is Unavailable. Each
 // connection carries `statement_timeout`, so no statement outlives it (and a
 // reset after a failover keeps it). Submit() queues a job for one of `size`
-// workers; a job gets Unavailable instead of a connection when none could
+// workers (at most `max_jobs` waiting: past it a job gets ResourceExhausted
+// with a RetryInfo at once); a job gets Unavailable instead of a connection
+// when none could
 // be had, and after Close() (which runs what is queued, then joins the
 // workers) a job runs at once with Unavailable.
 // Thread-safe.
@@ -39,6 +41,8 @@ class PgPool {
     int size = 8;
     absl::Duration borrow_timeout = absl::Seconds(5);
     absl::Duration statement_timeout = absl::Seconds(5);
+    // Jobs waiting for a worker at most; past it Submit() refuses at once.
+    size_t max_jobs = 16384;
   };
   // Runs with a connection, or with why there is none.
   using Job = absl::AnyInvocable<void(absl::StatusOr<PgConnection*> conn)>;

@@ -108,11 +108,7 @@ int LatestPostgresSchemaVersion() {
 }
 
 absl::Status MigratePostgresSchema(PgConnection& conn) {
-  if (absl::Status s = conn.Run("BEGIN"); !s.ok()) return s;
-  absl::Status s = Migrate(conn);
-  if (s.ok()) s = conn.Run("COMMIT");
-  if (!s.ok()) (void)conn.Run("ROLLBACK");
-  return s;
+  return conn.InTransaction(Migrate);
 }
 
 }  // namespace integrator

@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "proto/rpc/status_details.h"
 
 namespace integrator {
 namespace {
@@ -36,15 +37,22 @@ PgSecretWriter::~PgSecretWriter() { Close(); }
 
 void PgSecretWriter::Submit(std::string integrator_id, SealFn seal,
                             DoneFn done) {
+  absl::Status refused;
   {
     absl::MutexLock lock(&mu_);
-    if (!closing_) {
+    if (closing_) {
+      refused = absl::UnavailableError("the store is shutting down");
+    } else if (queue_.size() >= kMaxQueue) {
+      refused = rpc::WithRetryInfo(
+          absl::ResourceExhaustedError("too many writes are waiting; retry"),
+          absl::Seconds(1));
+    } else {
       queue_.push_back(
           Update{std::move(integrator_id), std::move(seal), std::move(done)});
       return;
     }
   }
-  done(absl::UnavailableError("the store is shutting down"));
+  done(std::move(refused));
 }
 
 void PgSecretWriter::Close() {
@@ -90,33 +98,29 @@ void PgSecretWriter::WriteBatch(std::vector<Update>& batch) {
     }
   }
   const std::string id_array = TextArray(ids);
-  // What each update ends with, and each integrator's last sealed row.
+  // What each update ends with, when the transaction commits.
   std::vector<absl::Status> results(batch.size());
-  absl::flat_hash_map<std::string, SealedSecret> last;
-  absl::Status s = db.Run("BEGIN");
-  if (s.ok()) {
-    // Lock first, read after: a statement that waited for a lock still
-    // reads with the snapshot it started with.
-    s = db.Run(
+  absl::Status s = db.InTransaction([&](PgConnection& tx) -> absl::Status {
+    // Lock first (sorted, so replicas never deadlock), read after: a
+    // statement that waited for a lock still reads with the snapshot it
+    // started with. The integrators locked are the ones that exist.
+    absl::StatusOr<PgRows> locked = tx.Exec(
         "SELECT id FROM integrators WHERE id = ANY($1::text[]) ORDER BY id"
         " FOR UPDATE",
         {PgParam::Text(id_array)});
-  }
-  if (s.ok()) {
-    absl::StatusOr<PgRows> found = db.Exec(
-        "SELECT i.id, s.version FROM integrators i LEFT JOIN webhook_secrets"
-        " s ON s.integrator_id = i.id WHERE i.id = ANY($1::text[])",
-        {PgParam::Text(id_array)});
-    if (found.ok()) {
-      for (int row = 0; row < found->size(); ++row) {
-        versions[found->Text(row, 0)] =
-            found->IsNull(row, 1) ? 0 : found->Int(row, 1);
-      }
-    } else {
-      s = found.status();
+    if (!locked.ok()) return locked.status();
+    for (int row = 0; row < locked->size(); ++row) {
+      versions[locked->Text(row, 0)] = 0;
     }
-  }
-  if (s.ok()) {
+    absl::StatusOr<PgRows> current = tx.Exec(
+        "SELECT integrator_id, version FROM webhook_secrets"
+        " WHERE integrator_id = ANY($1::text[])",
+        {PgParam::Text(id_array)});
+    if (!current.ok()) return current.status();
+    for (int row = 0; row < current->size(); ++row) {
+      versions[current->Text(row, 0)] = current->Int(row, 1);
+    }
+    absl::flat_hash_map<std::string, SealedSecret> last;
     for (size_t i = 0; i < batch.size(); ++i) {
       std::optional<int64_t>& version = versions[batch[i].integrator_id];
       if (!version.has_value()) {
@@ -133,21 +137,23 @@ void PgSecretWriter::WriteBatch(std::vector<Update>& batch) {
     }
     const int64_t now = absl::ToUnixMillis(absl::Now());
     for (const auto& [id, sealed] : last) {
-      s = db.Run(
-          "INSERT INTO webhook_secrets(integrator_id, version, key_id, nonce,"
-          " ciphertext, updated_at_ms) VALUES($1, $2, $3, $4, $5, $6)"
-          " ON CONFLICT(integrator_id) DO UPDATE SET"
-          " version=excluded.version, key_id=excluded.key_id,"
-          " nonce=excluded.nonce, ciphertext=excluded.ciphertext,"
-          " updated_at_ms=excluded.updated_at_ms",
-          {PgParam::Text(id), PgParam::Int(sealed.version),
-           PgParam::Text(sealed.key_id), PgParam::Bytes(sealed.nonce),
-           PgParam::Bytes(sealed.ciphertext), PgParam::Int(now)});
-      if (!s.ok()) break;
+      if (absl::Status written = tx.Run(
+              "INSERT INTO webhook_secrets(integrator_id, version, key_id,"
+              " nonce, ciphertext, updated_at_ms)"
+              " VALUES($1, $2, $3, $4, $5, $6)"
+              " ON CONFLICT(integrator_id) DO UPDATE SET"
+              " version=excluded.version, key_id=excluded.key_id,"
+              " nonce=excluded.nonce, ciphertext=excluded.ciphertext,"
+              " updated_at_ms=excluded.updated_at_ms",
+              {PgParam::Text(id), PgParam::Int(sealed.version),
+               PgParam::Text(sealed.key_id), PgParam::Bytes(sealed.nonce),
+               PgParam::Bytes(sealed.ciphertext), PgParam::Int(now)});
+          !written.ok()) {
+        return written;
+      }
     }
-  }
-  if (s.ok()) s = db.Run("COMMIT");
-  if (!s.ok()) (void)db.Run("ROLLBACK");
+    return absl::OkStatus();
+  });
   if (s.ok()) ++commits_;
   for (size_t i = 0; i < batch.size(); ++i) {
     absl::Status result = !results[i].ok() ? results[i] : s;

@@ -10,6 +10,7 @@
 // in submission order, writes each integrator's last one, and commits.
 // `done` then gets OK for every update of the batch, or the batch's error
 // for all of them (NotFound or a sealing error stays with its own update).
+// Past kMaxQueue waiting updates, Submit() refuses with ResourceExhausted.
 // Close() finishes what is queued and stops; later updates are Unavailable.
 // Thread-safe.
 //
@@ -36,6 +37,10 @@ namespace integrator {
 class PgSecretWriter {
  public:
   static constexpr size_t kMaxBatch = 256;
+  // Past this many waiting, an update is refused at once (ResourceExhausted
+  // with a RetryInfo), as the SQLite writer does, rather than pile up while
+  // the database is slow or gone.
+  static constexpr size_t kMaxQueue = 16384;
 
   explicit PgSecretWriter(PgPool* pool);
   ~PgSecretWriter();

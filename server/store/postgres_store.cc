@@ -24,6 +24,10 @@ std::vector<std::string> Scopes(const std::string& joined) {
   return absl::StrSplit(joined, ',', absl::SkipEmpty());
 }
 
+Integrator ReadIntegrator(const PgRows& rows, int row) {
+  return Integrator{rows.Text(row, 0), rows.Text(row, 1), rows.Int(row, 2)};
+}
+
 ApiKeyRecord ReadApiKey(const PgRows& rows, int row) {
   ApiKeyRecord key;
   key.key_id = rows.Text(row, 0);
@@ -121,13 +125,12 @@ absl::StatusOr<PgRows> PostgresStore::Query(absl::string_view sql,
   return conn->conn().Exec(sql, params);
 }
 
-absl::Status PostgresStore::InTransaction(
-    PgConnection& conn, absl::FunctionRef<absl::Status(PgConnection&)> body) {
-  if (absl::Status s = conn.Run("BEGIN"); !s.ok()) return s;
-  absl::Status s = body(conn);
-  if (s.ok()) s = conn.Run("COMMIT");
-  if (!s.ok()) (void)conn.Run("ROLLBACK");
-  return s;
+absl::Status PostgresStore::Transact(
+    absl::FunctionRef<absl::Status(PgConnection&)> body) {
+  if (closed_) return absl::UnavailableError("the store is closed");
+  absl::StatusOr<PgPool::Lease> conn = pool_->Borrow();
+  if (!conn.ok()) return conn.status();
+  return conn->conn().InTransaction(body);
 }
 
 absl::Status PostgresStore::CheckReachable() {
@@ -145,12 +148,9 @@ absl::Status PostgresStore::CreateIntegrator(const Integrator& integrator) {
 }
 
 absl::StatusOr<Integrator> PostgresStore::FindIntegrator(absl::string_view id) {
-  absl::StatusOr<PgRows> rows =
-      Query("SELECT id, name, created_at_ms FROM integrators WHERE id=$1",
-            {PgParam::Text(id)});
-  if (!rows.ok()) return rows.status();
-  if (rows->size() == 0) return absl::NotFoundError("integrator not found");
-  return Integrator{rows->Text(0, 0), rows->Text(0, 1), rows->Int(0, 2)};
+  return QueryOne<Integrator>(
+      "SELECT id, name, created_at_ms FROM integrators WHERE id=$1",
+      {PgParam::Text(id)}, ReadIntegrator, "integrator not found");
 }
 
 absl::StatusOr<std::vector<Integrator>> PostgresStore::ListIntegrators() {
@@ -159,10 +159,8 @@ absl::StatusOr<std::vector<Integrator>> PostgresStore::ListIntegrators() {
       " ORDER BY created_at_ms, id");
   if (!rows.ok()) return rows.status();
   std::vector<Integrator> out;
-  for (int i = 0; i < rows->size(); ++i) {
-    out.push_back(
-        Integrator{rows->Text(i, 0), rows->Text(i, 1), rows->Int(i, 2)});
-  }
+  for (int i = 0; i < rows->size(); ++i)
+    out.push_back(ReadIntegrator(*rows, i));
   return out;
 }
 
@@ -182,22 +180,16 @@ absl::Status PostgresStore::CreateApiKey(const ApiKeyRecord& key) {
 
 absl::StatusOr<ApiKeyRecord> PostgresStore::FindApiKeyByHash(
     absl::string_view key_hash) {
-  absl::StatusOr<PgRows> rows =
-      Query(absl::StrCat("SELECT ", kApiKeyColumns,
-                         " FROM api_keys WHERE key_hash=$1"),
-            {PgParam::Text(key_hash)});
-  if (!rows.ok()) return rows.status();
-  if (rows->size() == 0) return absl::NotFoundError("API key not found");
-  return ReadApiKey(*rows, 0);
+  return QueryOne<ApiKeyRecord>(
+      absl::StrCat("SELECT ", kApiKeyColumns,
+                   " FROM api_keys WHERE key_hash=$1"),
+      {PgParam::Text(key_hash)}, ReadApiKey, "API key not found");
 }
 
 absl::StatusOr<ApiKeyRecord> PostgresStore::RevokeApiKey(
     absl::string_view id_or_prefix) {
-  if (closed_) return absl::UnavailableError("the store is closed");
-  absl::StatusOr<PgPool::Lease> conn = pool_->Borrow();
-  if (!conn.ok()) return conn.status();
   ApiKeyRecord revoked;
-  absl::Status s = InTransaction(conn->conn(), [&](PgConnection& db) {
+  absl::Status s = Transact([&](PgConnection& db) {
     absl::StatusOr<PgRows> rows = db.Exec(
         absl::StrCat("SELECT ", kApiKeyColumns,
                      " FROM api_keys WHERE key_id=$1 OR display_prefix=$1"
@@ -224,10 +216,7 @@ absl::StatusOr<ApiKeyRecord> PostgresStore::RevokeApiKey(
 
 absl::Status PostgresStore::CreateSigningKey(const SigningKeyRecord& key,
                                              SealFn seal) {
-  if (closed_) return absl::UnavailableError("the store is closed");
-  absl::StatusOr<PgPool::Lease> conn = pool_->Borrow();
-  if (!conn.ok()) return conn.status();
-  return InTransaction(conn->conn(), [&](PgConnection& db) -> absl::Status {
+  return Transact([&](PgConnection& db) -> absl::Status {
     absl::StatusOr<int64_t> version = LockIntegrator(
         db, "SELECT MAX(version) FROM signing_keys WHERE integrator_id=$1",
         key.integrator_id);
@@ -247,13 +236,10 @@ absl::Status PostgresStore::CreateSigningKey(const SigningKeyRecord& key,
 
 absl::StatusOr<SigningKeyRecord> PostgresStore::FindSigningKey(
     absl::string_view key_id) {
-  absl::StatusOr<PgRows> rows =
-      Query(absl::StrCat("SELECT ", kSigningKeyColumns,
-                         " FROM signing_keys WHERE key_id=$1"),
-            {PgParam::Text(key_id)});
-  if (!rows.ok()) return rows.status();
-  if (rows->size() == 0) return absl::NotFoundError("signing key not found");
-  return ReadSigningKey(*rows, 0);
+  return QueryOne<SigningKeyRecord>(
+      absl::StrCat("SELECT ", kSigningKeyColumns,
+                   " FROM signing_keys WHERE key_id=$1"),
+      {PgParam::Text(key_id)}, ReadSigningKey, "signing key not found");
 }
 
 absl::Status PostgresStore::RevokeSigningKey(absl::string_view key_id) {
@@ -275,8 +261,8 @@ void PostgresStore::RecordSignatureUse(SignatureUse use, DoneFn done) {
   pool_->Submit([this, use = std::move(use), done = std::move(done)](
                     absl::StatusOr<PgConnection*> conn) mutable {
     if (!conn.ok()) return done(conn.status());
-    absl::Status s = InTransaction(
-        **conn, [&](PgConnection& db) { return SpendSignature(db, use); });
+    absl::Status s = (*conn)->InTransaction(
+        [&](PgConnection& db) { return SpendSignature(db, use); });
     if (s.ok()) ++commits_;
     done(std::move(s));
   });
@@ -297,7 +283,7 @@ void PostgresStore::UpdateWebhookSecret(std::string integrator_id, SealFn seal,
                     absl::StatusOr<PgConnection*> conn) mutable {
     if (!conn.ok()) return done(conn.status());
     absl::Status s =
-        InTransaction(**conn, [&](PgConnection& db) -> absl::Status {
+        (*conn)->InTransaction([&](PgConnection& db) -> absl::Status {
           absl::StatusOr<int64_t> version = LockIntegrator(
               db, "SELECT version FROM webhook_secrets WHERE integrator_id=$1",
               id);
@@ -332,14 +318,15 @@ void PostgresStore::UpdateWebhookSecret(std::string integrator_id, SealFn seal,
 
 absl::StatusOr<SealedSecret> PostgresStore::GetWebhookSecret(
     absl::string_view integrator_id) {
-  absl::StatusOr<PgRows> rows = Query(
+  return QueryOne<SealedSecret>(
       "SELECT version, key_id, nonce, ciphertext FROM webhook_secrets"
       " WHERE integrator_id=$1",
-      {PgParam::Text(integrator_id)});
-  if (!rows.ok()) return rows.status();
-  if (rows->size() == 0) return absl::NotFoundError("no webhook secret is set");
-  return SealedSecret{rows->Int(0, 0), rows->Text(0, 1), rows->Bytes(0, 2),
-                      rows->Bytes(0, 3)};
+      {PgParam::Text(integrator_id)},
+      [](const PgRows& rows, int row) {
+        return SealedSecret{rows.Int(row, 0), rows.Text(row, 1),
+                            rows.Bytes(row, 2), rows.Bytes(row, 3)};
+      },
+      "no webhook secret is set");
 }
 
 absl::StatusOr<std::vector<std::string>> PostgresStore::SealedKeyIds() {

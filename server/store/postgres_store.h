@@ -90,9 +90,20 @@ class PostgresStore : public Store {
   // One statement on a pooled connection.
   absl::StatusOr<PgRows> Query(absl::string_view sql,
                                absl::Span<const PgParam> params = {});
-  // `body` inside BEGIN … COMMIT on one connection; rolled back on error.
-  static absl::Status InTransaction(
-      PgConnection& conn, absl::FunctionRef<absl::Status(PgConnection&)> body);
+  // The first row of `sql` as `read` makes it; NotFound(`not_found`) when
+  // there is none.
+  template <typename T>
+  absl::StatusOr<T> QueryOne(absl::string_view sql,
+                             absl::Span<const PgParam> params,
+                             absl::FunctionRef<T(const PgRows&, int)> read,
+                             absl::string_view not_found) {
+    absl::StatusOr<PgRows> rows = Query(sql, params);
+    if (!rows.ok()) return rows.status();
+    if (rows->size() == 0) return absl::NotFoundError(not_found);
+    return read(*rows, 0);
+  }
+  // `body` in one transaction on a pooled connection.
+  absl::Status Transact(absl::FunctionRef<absl::Status(PgConnection&)> body);
 
   std::unique_ptr<PgPool> pool_;
   // Unsigned secret updates, batched (postgres_secret_writer.h).
