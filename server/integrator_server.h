@@ -75,8 +75,9 @@ struct ServerOptions {
   // Completion queues, each with a thread, serving the API's calls; 0 means
   // one per core.
   int grpc_workers = 0;
-  // How long a shared store's credentials are served from memory (so a
-  // revocation reaches every replica within this, well under 5 s).
+  // How long credentials of a SQLite or PostgreSQL store are served from
+  // memory (so a revocation made by integrator-admin or on another replica
+  // takes effect within this, well under 5 s).
   absl::Duration credential_ttl = absl::Seconds(2);
   // How often readiness (gRPC health) probes the store.
   absl::Duration readiness_interval = absl::Seconds(1);

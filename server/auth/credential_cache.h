@@ -1,8 +1,9 @@
-// Credentials served from memory for a bounded time, in front of a shared
-// store (PostgreSQL), so that authenticating a call is a network round trip
-// only once per key per `ttl`, not on every call (DESIGN.md, "Storage":
-// credential lookups never wait on the network on every call; revocation
-// reaches every replica within 5 s).
+// Credentials served from memory for a bounded time, in front of a store
+// that other processes also write (PostgreSQL replicas; integrator-admin on
+// a SQLite file), so that authenticating a call is a round trip or a read
+// transaction only once per key per `ttl`, not on every call (DESIGN.md,
+// "Storage": credential lookups never wait on the network on every call;
+// revocation reaches every replica within 5 s).
 //
 // Contract: a CredentialStore. FindApiKeyByHash and FindSigningKey answer
 // from the cache while an entry is younger than `ttl`, and from the store

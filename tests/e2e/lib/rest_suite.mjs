@@ -179,6 +179,20 @@ export function defineRestSuite(label, startTarget, extraTests) {
     }
   });
 
+  // Credentials are cached for 2 s (the admin tool is another process).
+  test(`${label}: a key revoked with integrator-admin is refused within 5 s`, async () => {
+    const doomed = await adminOk(data, ['create-key', '--integrator', ctx.integrator, '--scopes', 'write:webhook-secret']);
+    assert.equal((await put('{"secret":"whsec_before"}', { key: doomed })).status, 200);
+    await adminOk(data, ['revoke-key', doomed.slice(0, 16)]);
+    const deadline = Date.now() + 5000;
+    let res;
+    do {
+      res = await put('{"secret":"whsec_after"}', { key: doomed });
+    } while (res.status !== 401 && Date.now() < deadline);
+    assertProblem(res, 401);
+    assert.equal(res.json.type, 'urn:problem-type:auth:invalid-token');
+  });
+
   test(`${label}: a key without the scope is a 403 insufficient_scope`, async () => {
     const res = await put(JSON.stringify({ secret: 'whsec_x', integratorId: ctx.integrator }), { key: ctx.noScopeKey });
     assertProblem(res, 403);
