@@ -19,6 +19,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
+#include "server/store/memory_webhook_store.h"
 #include "server/store/store.h"
 
 namespace integrator {
@@ -45,6 +46,7 @@ class MemoryStore : public Store {
       absl::string_view integrator_id) override;
   absl::StatusOr<std::vector<std::string>> SealedKeyIds() override;
   StoreStats Stats() override;
+  WebhookStore& webhooks() override { return webhooks_; }
   StoreTraits traits() const override { return {.in_memory = true}; }
   absl::Status CheckReachable() override;
   void Close() override;
@@ -70,6 +72,8 @@ class MemoryStore : public Store {
       ABSL_GUARDED_BY(mu_);
   uint64_t updates_ ABSL_GUARDED_BY(mu_) = 0;
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
+  MemoryWebhookStore webhooks_{
+      [this](absl::string_view id) { return FindIntegrator(id).ok(); }};
 };
 
 }  // namespace integrator

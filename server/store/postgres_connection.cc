@@ -34,6 +34,8 @@ absl::Status ResultError(PGconn* conn, PGresult* result) {
                         : PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
   const std::string message = primary != nullptr ? primary : ErrorText(conn);
   if (sqlstate == "23505") return absl::AlreadyExistsError(message);
+  // A broken reference, as SQLite reports it.
+  if (sqlstate == "23503") return absl::FailedPreconditionError(message);
   // Connection failures (08…), a cancelled or timed-out statement (57014),
   // an administrator's shutdown (57P…), serialization failures and
   // deadlocks (40…), a read-only standby (25006): retry later.

@@ -34,6 +34,7 @@
 #include "absl/status/statusor.h"
 #include "server/store/postgres_pool.h"
 #include "server/store/postgres_secret_writer.h"
+#include "server/store/postgres_webhook_store.h"
 #include "server/store/store.h"
 
 namespace integrator {
@@ -79,6 +80,7 @@ class PostgresStore : public Store {
       absl::string_view integrator_id) override;
 
   absl::StatusOr<std::vector<std::string>> SealedKeyIds() override;
+  WebhookStore& webhooks() override { return webhooks_; }
   StoreStats Stats() override;
   StoreTraits traits() const override {
     return {.durable = true, .shared_by_replicas = true};
@@ -108,6 +110,7 @@ class PostgresStore : public Store {
   std::unique_ptr<PgPool> pool_;
   // Unsigned secret updates, batched (postgres_secret_writer.h).
   std::unique_ptr<PgSecretWriter> secret_writer_;
+  PostgresWebhookStore webhooks_{pool_.get()};
   std::atomic<bool> closed_{false};
   std::atomic<uint64_t> commits_{0};
   std::atomic<uint64_t> updates_{0};

@@ -60,6 +60,43 @@ CREATE TABLE used_signatures (
 );
 CREATE INDEX used_signatures_expiry ON used_signatures(expires_at_ms);
 )sql",
+    // 3: webhooks, published events and the outbox of their deliveries.
+    R"sql(
+CREATE TABLE webhooks (
+  id            TEXT PRIMARY KEY,
+  integrator_id TEXT NOT NULL REFERENCES integrators(id),
+  url           TEXT NOT NULL,
+  events        TEXT NOT NULL,
+  failure_count INTEGER NOT NULL DEFAULT 0,
+  disabled      INTEGER NOT NULL DEFAULT 0,
+  created_at_ms INTEGER NOT NULL
+);
+CREATE INDEX webhooks_by_integrator ON webhooks(integrator_id, created_at_ms);
+CREATE TABLE webhook_events (
+  id            TEXT PRIMARY KEY,
+  integrator_id TEXT NOT NULL REFERENCES integrators(id),
+  type          TEXT NOT NULL,
+  body          BLOB NOT NULL,
+  created_at_ms INTEGER NOT NULL
+);
+CREATE TABLE webhook_deliveries (
+  id                 TEXT PRIMARY KEY,
+  webhook_id         TEXT NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+  event_id           TEXT NOT NULL REFERENCES webhook_events(id),
+  status             TEXT NOT NULL,
+  attempts           INTEGER NOT NULL DEFAULT 0,
+  last_status_code   INTEGER NOT NULL DEFAULT 0,
+  last_error         TEXT NOT NULL DEFAULT '',
+  next_attempt_at_ms INTEGER,
+  leased_until_ms    INTEGER,
+  created_at_ms      INTEGER NOT NULL
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at_ms)
+  WHERE status = 'pending';
+CREATE INDEX webhook_deliveries_by_webhook
+  ON webhook_deliveries(webhook_id, created_at_ms, id);
+CREATE INDEX webhook_deliveries_by_event ON webhook_deliveries(event_id);
+)sql",
 };
 
 }  // namespace

@@ -26,6 +26,7 @@
 #include "server/store/sqlite_connection.h"
 #include "server/store/sqlite_reader_pool.h"
 #include "server/store/sqlite_statement.h"
+#include "server/store/sqlite_webhook_store.h"
 #include "server/store/store.h"
 
 namespace integrator {
@@ -70,6 +71,7 @@ class SqliteStore : public Store {
   absl::StatusOr<SealedSecret> GetWebhookSecret(
       absl::string_view integrator_id) override;
   absl::StatusOr<std::vector<std::string>> SealedKeyIds() override;
+  WebhookStore& webhooks() override { return webhooks_; }
   StoreStats Stats() override;
   StoreTraits traits() const override {
     return {.embedded = true, .durable = true};
@@ -82,6 +84,7 @@ class SqliteStore : public Store {
   const std::string journal_mode_;
   const std::string synchronous_;
   GroupCommitWriter writer_;
+  SqliteWebhookStore webhooks_{&readers_, &writer_};
   std::atomic<bool> closed_{false};
 };
 

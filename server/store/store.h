@@ -1,6 +1,7 @@
 // The store of the service: one object per backend (memory, SQLite;
 // PostgreSQL next) that implements every aggregate's interface
-// (integrator_store.h, credential_store.h, webhook_secret_store.h) and what
+// (integrator_store.h, credential_store.h, webhook_secret_store.h,
+// webhook_store.h) and what
 // concerns the store as a whole: the master key ids it holds, its traits,
 // counters, reachability and closing. Callers that need one aggregate take
 // that interface.
@@ -33,6 +34,7 @@
 #include "server/store/credential_store.h"
 #include "server/store/integrator_store.h"
 #include "server/store/webhook_secret_store.h"
+#include "server/store/webhook_store.h"
 #include "server/store/write_callbacks.h"
 
 namespace integrator {
@@ -64,6 +66,10 @@ class Store : public IntegratorStore,
               public WebhookSecretStore {
  public:
   ~Store() override = default;
+
+  // The webhooks aggregate, a part of its own (it has its own tables and
+  // outbox), owned by the store and valid until the store is destroyed.
+  virtual WebhookStore& webhooks() = 0;
 
   // The distinct master key ids of all sealed rows (empty when none).
   virtual absl::StatusOr<std::vector<std::string>> SealedKeyIds() = 0;

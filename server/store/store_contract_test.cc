@@ -11,17 +11,10 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
-#include "server/store/memory_store.h"
-#include "server/store/postgres_store.h"
-#include "server/store/sqlite_store.h"
+#include "server/store/store_test_backends.h"
 
 namespace integrator {
 namespace {
-
-struct StoreFactory {
-  std::string name;
-  std::function<std::unique_ptr<Store>(const std::string& dir)> open;
-};
 
 class StoreContractTest : public ::testing::TestWithParam<StoreFactory> {
  protected:
@@ -180,66 +173,8 @@ TEST_P(StoreContractTest, ReachableUntilClosed) {
   EXPECT_TRUE(absl::IsUnavailable(store_->CheckReachable()));
 }
 
-// A database of its own for each test, on the PostgreSQL server the test
-// command started (tests/postgres-server; its superuser URI in
-// INTEGRATOR_TEST_POSTGRES_URI), named after the test's folder.
-std::unique_ptr<Store> OpenPostgres(const std::string& admin_uri,
-                                    const std::string& dir) {
-  const std::string database = absl::StrCat(
-      "t", std::hash<std::string>()(dir) % 1000000007, "_", getpid());
-  absl::StatusOr<PgConnection> admin = PgConnection::Open(admin_uri);
-  if (!admin.ok()) {
-    ADD_FAILURE() << admin.status();
-    return nullptr;
-  }
-  if (absl::Status s =
-          admin->Run(absl::StrCat("DROP DATABASE IF EXISTS ", database));
-      !s.ok()) {
-    ADD_FAILURE() << s;
-    return nullptr;
-  }
-  if (absl::Status s = admin->Run(absl::StrCat("CREATE DATABASE ", database));
-      !s.ok()) {
-    ADD_FAILURE() << s;
-    return nullptr;
-  }
-  const std::string uri =
-      absl::StrCat(admin_uri.substr(0, admin_uri.rfind('/') + 1), database);
-  absl::StatusOr<std::unique_ptr<PostgresStore>> store =
-      PostgresStore::Open(uri, {.size = 4});
-  if (!store.ok()) {
-    ADD_FAILURE() << store.status();
-    return nullptr;
-  }
-  return std::move(*store);
-}
-
-std::vector<StoreFactory> AllStores() {
-  std::vector<StoreFactory> stores = {
-      {"memory",
-       [](const std::string&) -> std::unique_ptr<Store> {
-         return std::make_unique<MemoryStore>();
-       }},
-      {"sqlite", [](const std::string& dir) -> std::unique_ptr<Store> {
-         auto store = SqliteStore::Open(dir + "/t.db", {});
-         if (!store.ok()) return nullptr;
-         return std::move(*store);
-       }}};
-  const char* postgres = std::getenv("INTEGRATOR_TEST_POSTGRES_URI");
-  if (postgres != nullptr && *postgres != '\0') {
-    stores.push_back(
-        {"postgresql", [admin = std::string(postgres)](const std::string& dir) {
-           return OpenPostgres(admin, dir);
-         }});
-  }
-  return stores;
-}
-
-INSTANTIATE_TEST_SUITE_P(
-    AllStores, StoreContractTest, ::testing::ValuesIn(AllStores()),
-    [](const ::testing::TestParamInfo<StoreFactory>& info) {
-      return info.param.name;
-    });
+INSTANTIATE_TEST_SUITE_P(AllStores, StoreContractTest,
+                         ::testing::ValuesIn(AllStores()), StoreName);
 
 }  // namespace
 }  // namespace integrator

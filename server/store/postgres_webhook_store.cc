@@ -1,0 +1,379 @@
+#include "server/store/postgres_webhook_store.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+
+namespace integrator {
+namespace {
+
+constexpr absl::string_view kWebhookColumns =
+    "id, integrator_id, url, events, failure_count, disabled, created_at_ms";
+
+Webhook ReadWebhook(const PgRows& rows, int row) {
+  Webhook webhook;
+  webhook.id = rows.Text(row, 0);
+  webhook.integrator_id = rows.Text(row, 1);
+  webhook.url = rows.Text(row, 2);
+  webhook.events = absl::StrSplit(rows.Text(row, 3), ',', absl::SkipEmpty());
+  webhook.failure_count = static_cast<int32_t>(rows.Int(row, 4));
+  webhook.disabled = rows.Text(row, 5) == "t";
+  webhook.created_at_ms = rows.Int(row, 6);
+  return webhook;
+}
+
+DeliveryStatus ParseStatus(absl::string_view status) {
+  if (status == "succeeded") return DeliveryStatus::kSucceeded;
+  if (status == "failed") return DeliveryStatus::kFailed;
+  return DeliveryStatus::kPending;
+}
+
+// Runs `body` in one transaction as a job of the pool and answers with what
+// it produced once committed (or with why it was not).
+template <typename T>
+void SubmitTransaction(
+    PgPool& pool, absl::AnyInvocable<absl::StatusOr<T>(PgConnection&)> body,
+    ResultFn<T> done) {
+  pool.Submit([body = std::move(body), done = std::move(done)](
+                  absl::StatusOr<PgConnection*> conn) mutable {
+    if (!conn.ok()) return done(conn.status());
+    absl::StatusOr<T> result = absl::UnknownError("the write did not run");
+    absl::Status committed =
+        (*conn)->InTransaction([&](PgConnection& db) -> absl::Status {
+          result = body(db);
+          return result.status();
+        });
+    if (!committed.ok()) return done(std::move(committed));
+    done(std::move(result));
+  });
+}
+
+// The same on the caller's thread: for the delivery workers.
+template <typename T>
+absl::StatusOr<T> TransactAndWait(
+    PgPool& pool, absl::FunctionRef<absl::StatusOr<T>(PgConnection&)> body) {
+  absl::StatusOr<PgPool::Lease> conn = pool.Borrow();
+  if (!conn.ok()) return conn.status();
+  absl::StatusOr<T> result = absl::UnknownError("the write did not run");
+  absl::Status committed =
+      conn->conn().InTransaction([&](PgConnection& db) -> absl::Status {
+        result = body(db);
+        return result.status();
+      });
+  if (!committed.ok()) return committed;
+  return result;
+}
+
+// Locks the integrator's webhook row; NotFound when the id is unknown or
+// another integrator's.
+absl::StatusOr<Webhook> LockOwned(PgConnection& db,
+                                  absl::string_view integrator_id,
+                                  absl::string_view webhook_id) {
+  absl::StatusOr<PgRows> rows =
+      db.Exec(absl::StrCat("SELECT ", kWebhookColumns,
+                           " FROM webhooks WHERE id=$1 AND integrator_id=$2"
+                           " FOR UPDATE"),
+              {PgParam::Text(webhook_id), PgParam::Text(integrator_id)});
+  if (!rows.ok()) return rows.status();
+  if (rows->size() == 0) return absl::NotFoundError("webhook not found");
+  return ReadWebhook(*rows, 0);
+}
+
+}  // namespace
+
+void PostgresWebhookStore::CreateWebhook(Webhook webhook,
+                                         int max_per_integrator,
+                                         ResultFn<Webhook> done) {
+  SubmitTransaction<Webhook>(
+      *pool_,
+      [webhook = std::move(webhook), max_per_integrator](
+          PgConnection& db) mutable -> absl::StatusOr<Webhook> {
+        // The integrator's row lock serializes creations, so two replicas
+        // cannot both pass the limit.
+        absl::StatusOr<PgRows> locked =
+            db.Exec("SELECT 1 FROM integrators WHERE id=$1 FOR UPDATE",
+                    {PgParam::Text(webhook.integrator_id)});
+        if (!locked.ok()) return locked.status();
+        if (locked->size() == 0) {
+          return absl::NotFoundError("integrator not found");
+        }
+        absl::StatusOr<PgRows> owned =
+            db.Exec("SELECT COUNT(*) FROM webhooks WHERE integrator_id=$1",
+                    {PgParam::Text(webhook.integrator_id)});
+        if (!owned.ok()) return owned.status();
+        if (owned->Int(0, 0) >= max_per_integrator) {
+          return absl::FailedPreconditionError(
+              "the integrator has the most webhooks allowed");
+        }
+        absl::Status s = db.Run(
+            absl::StrCat("INSERT INTO webhooks(", kWebhookColumns,
+                         ") VALUES($1, $2, $3, $4, $5, $6, $7)"),
+            {PgParam::Text(webhook.id), PgParam::Text(webhook.integrator_id),
+             PgParam::Text(webhook.url),
+             PgParam::Text(absl::StrJoin(webhook.events, ",")),
+             PgParam::Int(webhook.failure_count),
+             PgParam::Text(webhook.disabled ? "true" : "false"),
+             PgParam::Int(webhook.created_at_ms)});
+        if (!s.ok()) return s;
+        return std::move(webhook);
+      },
+      std::move(done));
+}
+
+void PostgresWebhookStore::ListWebhooks(std::string integrator_id,
+                                        ResultFn<std::vector<Webhook>> done) {
+  SubmitTransaction<std::vector<Webhook>>(
+      *pool_,
+      [integrator_id = std::move(integrator_id)](
+          PgConnection& db) -> absl::StatusOr<std::vector<Webhook>> {
+        absl::StatusOr<PgRows> rows =
+            db.Exec(absl::StrCat("SELECT ", kWebhookColumns,
+                                 " FROM webhooks WHERE integrator_id=$1"
+                                 " ORDER BY created_at_ms, id"),
+                    {PgParam::Text(integrator_id)});
+        if (!rows.ok()) return rows.status();
+        std::vector<Webhook> webhooks;
+        for (int i = 0; i < rows->size(); ++i) {
+          webhooks.push_back(ReadWebhook(*rows, i));
+        }
+        return webhooks;
+      },
+      std::move(done));
+}
+
+void PostgresWebhookStore::DeleteWebhook(std::string integrator_id,
+                                         std::string webhook_id, DoneFn done) {
+  SubmitTransaction<bool>(
+      *pool_,
+      [integrator_id = std::move(integrator_id),
+       webhook_id =
+           std::move(webhook_id)](PgConnection& db) -> absl::StatusOr<bool> {
+        absl::StatusOr<PgRows> rows =
+            db.Exec("DELETE FROM webhooks WHERE id=$1 AND integrator_id=$2",
+                    {PgParam::Text(webhook_id), PgParam::Text(integrator_id)});
+        if (!rows.ok()) return rows.status();
+        if (rows->affected() == 0) {
+          return absl::NotFoundError("webhook not found");
+        }
+        return true;
+      },
+      [done = std::move(done)](absl::StatusOr<bool> deleted) mutable {
+        done(deleted.status());
+      });
+}
+
+void PostgresWebhookStore::EnableWebhook(std::string integrator_id,
+                                         std::string webhook_id,
+                                         ResultFn<Webhook> done) {
+  SubmitTransaction<Webhook>(
+      *pool_,
+      [integrator_id = std::move(integrator_id),
+       webhook_id =
+           std::move(webhook_id)](PgConnection& db) -> absl::StatusOr<Webhook> {
+        absl::StatusOr<Webhook> webhook =
+            LockOwned(db, integrator_id, webhook_id);
+        if (!webhook.ok()) return webhook.status();
+        if (absl::Status s =
+                db.Run("UPDATE webhooks SET disabled=false, failure_count=0"
+                       " WHERE id=$1",
+                       {PgParam::Text(webhook_id)});
+            !s.ok()) {
+          return s;
+        }
+        webhook->disabled = false;
+        webhook->failure_count = 0;
+        return webhook;
+      },
+      std::move(done));
+}
+
+void PostgresWebhookStore::ListDeliveries(
+    std::string integrator_id, std::string webhook_id, int page_size,
+    std::optional<DeliveryCursor> after,
+    ResultFn<std::vector<WebhookDeliveryRecord>> done) {
+  SubmitTransaction<std::vector<WebhookDeliveryRecord>>(
+      *pool_,
+      [integrator_id = std::move(integrator_id),
+       webhook_id = std::move(webhook_id), page_size,
+       after = std::move(after)](PgConnection& db)
+          -> absl::StatusOr<std::vector<WebhookDeliveryRecord>> {
+        absl::StatusOr<PgRows> owner =
+            db.Exec("SELECT 1 FROM webhooks WHERE id=$1 AND integrator_id=$2",
+                    {PgParam::Text(webhook_id), PgParam::Text(integrator_id)});
+        if (!owner.ok()) return owner.status();
+        if (owner->size() == 0) return absl::NotFoundError("webhook not found");
+        absl::StatusOr<PgRows> rows = db.Exec(
+            "SELECT d.id, d.webhook_id, d.event_id, e.type, d.status,"
+            " d.attempts, d.last_status_code, d.last_error,"
+            " d.next_attempt_at_ms, d.created_at_ms"
+            " FROM webhook_deliveries d"
+            " JOIN webhook_events e ON e.id=d.event_id"
+            " WHERE d.webhook_id=$1 AND ($2::int = 0"
+            "   OR d.created_at_ms < $3::bigint"
+            "   OR (d.created_at_ms = $3::bigint AND d.id < $4))"
+            " ORDER BY d.created_at_ms DESC, d.id DESC LIMIT $5",
+            {PgParam::Text(webhook_id), PgParam::Int(after.has_value() ? 1 : 0),
+             PgParam::Int(after.has_value() ? after->created_at_ms : 0),
+             PgParam::Text(after.has_value() ? after->id : ""),
+             PgParam::Int(page_size)});
+        if (!rows.ok()) return rows.status();
+        std::vector<WebhookDeliveryRecord> page;
+        for (int i = 0; i < rows->size(); ++i) {
+          WebhookDeliveryRecord record;
+          record.id = rows->Text(i, 0);
+          record.webhook_id = rows->Text(i, 1);
+          record.event_id = rows->Text(i, 2);
+          record.event_type = rows->Text(i, 3);
+          record.status = ParseStatus(rows->Text(i, 4));
+          record.attempts = static_cast<int32_t>(rows->Int(i, 5));
+          record.last_status_code = static_cast<int32_t>(rows->Int(i, 6));
+          record.last_error = rows->Text(i, 7);
+          if (!rows->IsNull(i, 8)) record.next_attempt_at_ms = rows->Int(i, 8);
+          record.created_at_ms = rows->Int(i, 9);
+          page.push_back(std::move(record));
+        }
+        return page;
+      },
+      std::move(done));
+}
+
+void PostgresWebhookStore::PublishEvent(WebhookEvent event,
+                                        ResultFn<int> done) {
+  SubmitTransaction<int>(
+      *pool_,
+      [event = std::move(event)](PgConnection& db) -> absl::StatusOr<int> {
+        absl::Status s = db.Run(
+            "INSERT INTO webhook_events(id, integrator_id, type, body,"
+            " created_at_ms) VALUES($1, $2, $3, $4, $5)",
+            {PgParam::Text(event.id), PgParam::Text(event.integrator_id),
+             PgParam::Text(event.type), PgParam::Bytes(event.body),
+             PgParam::Int(event.created_at_ms)});
+        if (absl::IsFailedPrecondition(s)) {
+          return absl::NotFoundError("integrator not found");
+        }
+        if (!s.ok()) return s;
+        absl::StatusOr<PgRows> webhooks = db.Exec(
+            "SELECT id, events FROM webhooks"
+            " WHERE integrator_id=$1 AND NOT disabled",
+            {PgParam::Text(event.integrator_id)});
+        if (!webhooks.ok()) return webhooks.status();
+        int created = 0;
+        for (int i = 0; i < webhooks->size(); ++i) {
+          const std::string events = webhooks->Text(i, 1);
+          bool subscribed = false;
+          for (absl::string_view type : absl::StrSplit(events, ',')) {
+            subscribed = subscribed || type == event.type;
+          }
+          if (!subscribed) continue;
+          const std::string webhook_id = webhooks->Text(i, 0);
+          s = db.Run(
+              "INSERT INTO webhook_deliveries(id, webhook_id, event_id,"
+              " status, next_attempt_at_ms, created_at_ms)"
+              " VALUES($1, $2, $3, 'pending', $4, $4)",
+              {PgParam::Text(DeliveryId(event.id, webhook_id)),
+               PgParam::Text(webhook_id), PgParam::Text(event.id),
+               PgParam::Int(event.created_at_ms)});
+          if (!s.ok()) return s;
+          ++created;
+        }
+        return created;
+      },
+      std::move(done));
+}
+
+absl::StatusOr<std::vector<ClaimedDelivery>>
+PostgresWebhookStore::ClaimDueDeliveries(int64_t now_ms, int limit,
+                                         int64_t lease_until_ms) {
+  return TransactAndWait<std::vector<ClaimedDelivery>>(
+      *pool_,
+      [&](PgConnection& db) -> absl::StatusOr<std::vector<ClaimedDelivery>> {
+        absl::StatusOr<PgRows> rows = db.Exec(
+            "WITH due AS ("
+            "  SELECT d.id FROM webhook_deliveries d"
+            "  JOIN webhooks w ON w.id=d.webhook_id"
+            "  WHERE d.status='pending' AND d.next_attempt_at_ms <= $1"
+            "    AND (d.leased_until_ms IS NULL OR d.leased_until_ms <= $1)"
+            "    AND NOT w.disabled"
+            "  ORDER BY d.next_attempt_at_ms LIMIT $2"
+            "  FOR UPDATE OF d SKIP LOCKED)"
+            " UPDATE webhook_deliveries d SET leased_until_ms=$3"
+            " FROM due, webhooks w, webhook_events e"
+            " WHERE d.id=due.id AND w.id=d.webhook_id AND e.id=d.event_id"
+            " RETURNING d.id, d.webhook_id, w.integrator_id, w.url, e.type,"
+            " e.body, d.attempts",
+            {PgParam::Int(now_ms), PgParam::Int(limit),
+             PgParam::Int(lease_until_ms)});
+        if (!rows.ok()) return rows.status();
+        std::vector<ClaimedDelivery> claimed;
+        for (int i = 0; i < rows->size(); ++i) {
+          claimed.push_back(ClaimedDelivery{
+              rows->Text(i, 0), rows->Text(i, 1), rows->Text(i, 2),
+              rows->Text(i, 3), rows->Text(i, 4), rows->Bytes(i, 5),
+              static_cast<int32_t>(rows->Int(i, 6))});
+        }
+        return claimed;
+      });
+}
+
+absl::Status PostgresWebhookStore::RecordAttempt(
+    const AttemptOutcome& outcome) {
+  return TransactAndWait<bool>(
+             *pool_,
+             [&](PgConnection& db) -> absl::StatusOr<bool> {
+               const char* status = outcome.succeeded ? "succeeded"
+                                    : outcome.next_attempt_at_ms.has_value()
+                                        ? "pending"
+                                        : "failed";
+               const bool retry =
+                   !outcome.succeeded && outcome.next_attempt_at_ms.has_value();
+               absl::StatusOr<PgRows> updated = db.Exec(
+                   "UPDATE webhook_deliveries SET attempts=attempts+1,"
+                   " status=$1, last_status_code=$2, last_error=$3,"
+                   " next_attempt_at_ms=$4, leased_until_ms=NULL"
+                   " WHERE id=$5 RETURNING webhook_id",
+                   {PgParam::Text(status), PgParam::Int(outcome.status_code),
+                    PgParam::Text(outcome.succeeded ? "" : outcome.error),
+                    retry ? PgParam::Int(*outcome.next_attempt_at_ms)
+                          : PgParam::Null(),
+                    PgParam::Text(outcome.delivery_id)});
+               if (!updated.ok()) return updated.status();
+               if (updated->size() == 0) {
+                 return absl::NotFoundError("delivery not found");
+               }
+               const std::string webhook_id = updated->Text(0, 0);
+               absl::Status s =
+                   outcome.succeeded
+                       ? db.Run(
+                             "UPDATE webhooks SET failure_count=0"
+                             " WHERE id=$1",
+                             {PgParam::Text(webhook_id)})
+                       : db.Run(
+                             "UPDATE webhooks SET"
+                             " failure_count=failure_count+1,"
+                             " disabled=(disabled OR"
+                             " failure_count+1 >= $2::int)"
+                             " WHERE id=$1",
+                             {PgParam::Text(webhook_id),
+                              PgParam::Int(outcome.disable_after)});
+               if (!s.ok()) return s;
+               return true;
+             })
+      .status();
+}
+
+absl::Status PostgresWebhookStore::ReleaseLeases() {
+  return TransactAndWait<bool>(*pool_,
+                               [](PgConnection& db) -> absl::StatusOr<bool> {
+                                 absl::Status s = db.Run(
+                                     "UPDATE webhook_deliveries"
+                                     " SET leased_until_ms=NULL"
+                                     " WHERE leased_until_ms IS NOT NULL");
+                                 if (!s.ok()) return s;
+                                 return true;
+                               })
+      .status();
+}
+
+}  // namespace integrator

@@ -1,0 +1,299 @@
+// The WebhookStore contract (webhook_store.h), run against every backend.
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "gtest/gtest.h"
+#include "server/store/store_test_backends.h"
+
+namespace integrator {
+namespace {
+
+// Waits for one of the store's callbacks.
+template <typename T>
+class Answer {
+ public:
+  ResultFn<T> Callback() {
+    return [this](absl::StatusOr<T> result) {
+      result_ = std::move(result);
+      done_.Notify();
+    };
+  }
+  absl::StatusOr<T> Get() {
+    done_.WaitForNotification();
+    return std::move(result_);
+  }
+
+ private:
+  absl::Notification done_;
+  absl::StatusOr<T> result_ = absl::UnknownError("no answer");
+};
+
+class WebhookStoreContractTest : public ::testing::TestWithParam<StoreFactory> {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::path(::testing::TempDir()) /
+           ("webhook_contract_" + GetParam().name + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    store_ = GetParam().open(dir_.string());
+    ASSERT_NE(store_, nullptr);
+    ASSERT_TRUE(store_->CreateIntegrator({"itg_a", "Acme", 1}).ok());
+    ASSERT_TRUE(store_->CreateIntegrator({"itg_b", "Bolt", 2}).ok());
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  WebhookStore& webhooks() { return store_->webhooks(); }
+
+  absl::StatusOr<Webhook> Create(const std::string& integrator,
+                                 const std::string& id,
+                                 std::vector<std::string> events, int max = 20,
+                                 int64_t created_at_ms = 10) {
+    Answer<Webhook> answer;
+    webhooks().CreateWebhook(
+        Webhook{id, integrator, absl::StrCat("https://example.com/", id),
+                std::move(events), 0, false, created_at_ms},
+        max, answer.Callback());
+    return answer.Get();
+  }
+  absl::StatusOr<std::vector<Webhook>> List(const std::string& integrator) {
+    Answer<std::vector<Webhook>> answer;
+    webhooks().ListWebhooks(integrator, answer.Callback());
+    return answer.Get();
+  }
+  absl::Status Delete(const std::string& integrator, const std::string& id) {
+    Answer<bool> answer;
+    webhooks().DeleteWebhook(integrator, id, [&](absl::Status s) {
+      answer.Callback()(s.ok() ? absl::StatusOr<bool>(true)
+                               : absl::StatusOr<bool>(s));
+    });
+    return answer.Get().status();
+  }
+  absl::StatusOr<Webhook> Enable(const std::string& integrator,
+                                 const std::string& id) {
+    Answer<Webhook> answer;
+    webhooks().EnableWebhook(integrator, id, answer.Callback());
+    return answer.Get();
+  }
+  absl::StatusOr<int> Publish(const std::string& integrator,
+                              const std::string& event_id,
+                              const std::string& type, int64_t at_ms = 100) {
+    Answer<int> answer;
+    webhooks().PublishEvent(
+        WebhookEvent{event_id, integrator, type,
+                     absl::StrCat("{\"id\":\"", event_id, "\",\"data\":{}}"),
+                     at_ms},
+        answer.Callback());
+    return answer.Get();
+  }
+  absl::StatusOr<std::vector<WebhookDeliveryRecord>> Deliveries(
+      const std::string& integrator, const std::string& webhook, int page_size,
+      std::optional<DeliveryCursor> after = std::nullopt) {
+    Answer<std::vector<WebhookDeliveryRecord>> answer;
+    webhooks().ListDeliveries(integrator, webhook, page_size, after,
+                              answer.Callback());
+    return answer.Get();
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(WebhookStoreContractTest, WebhooksAreCreatedListedAndDeleted) {
+  ASSERT_TRUE(Create("itg_a", "wh_1", {"payment.created"}, 20, 10).ok());
+  ASSERT_TRUE(
+      Create("itg_a", "wh_2", {"account.created", "payment.created"}, 20, 5)
+          .ok());
+  ASSERT_TRUE(Create("itg_b", "wh_3", {"payment.created"}).ok());
+  absl::StatusOr<std::vector<Webhook>> listed = List("itg_a");
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[0].id, "wh_2");  // oldest first
+  EXPECT_EQ((*listed)[0].events,
+            (std::vector<std::string>{"account.created", "payment.created"}));
+  EXPECT_EQ((*listed)[0].url, "https://example.com/wh_2");
+  EXPECT_EQ((*listed)[0].failure_count, 0);
+  EXPECT_FALSE((*listed)[0].disabled);
+  // Another integrator's webhook is not found, and stays.
+  EXPECT_TRUE(absl::IsNotFound(Delete("itg_a", "wh_3")));
+  EXPECT_TRUE(absl::IsNotFound(Delete("itg_a", "wh_9")));
+  EXPECT_TRUE(Delete("itg_a", "wh_1").ok());
+  EXPECT_EQ(List("itg_a")->size(), 1u);
+  EXPECT_EQ(List("itg_b")->size(), 1u);
+}
+
+TEST_P(WebhookStoreContractTest, CreationIsBoundedAndNeedsTheIntegrator) {
+  ASSERT_TRUE(Create("itg_a", "wh_1", {"payment.created"}, 2).ok());
+  ASSERT_TRUE(Create("itg_a", "wh_2", {"payment.created"}, 2).ok());
+  EXPECT_EQ(Create("itg_a", "wh_3", {"payment.created"}, 2).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(Create("itg_b", "wh_4", {"payment.created"}, 2).ok());
+  EXPECT_TRUE(
+      absl::IsNotFound(Create("itg_zz", "wh_5", {"payment.created"}).status()));
+  EXPECT_TRUE(absl::IsNotFound(List("itg_zz").status()) ||
+              List("itg_zz")->empty());
+}
+
+TEST_P(WebhookStoreContractTest, PublishingCreatesOneDeliveryPerSubscriber) {
+  ASSERT_TRUE(Create("itg_a", "wh_1", {"payment.created"}).ok());
+  ASSERT_TRUE(Create("itg_a", "wh_2", {"account.created"}).ok());
+  ASSERT_TRUE(Create("itg_b", "wh_3", {"payment.created"}).ok());
+  absl::StatusOr<int> created = Publish("itg_a", "evt_1", "payment.created");
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(*created, 1);
+  EXPECT_EQ(*Publish("itg_a", "evt_2", "payment.refunded"), 0);
+  EXPECT_TRUE(
+      absl::IsNotFound(Publish("itg_zz", "evt_3", "payment.created").status()));
+  absl::StatusOr<std::vector<WebhookDeliveryRecord>> log =
+      Deliveries("itg_a", "wh_1", 10);
+  ASSERT_TRUE(log.ok()) << log.status();
+  ASSERT_EQ(log->size(), 1u);
+  const WebhookDeliveryRecord& delivery = (*log)[0];
+  EXPECT_EQ(delivery.id, DeliveryId("evt_1", "wh_1"));
+  EXPECT_EQ(delivery.event_id, "evt_1");
+  EXPECT_EQ(delivery.event_type, "payment.created");
+  EXPECT_EQ(delivery.status, DeliveryStatus::kPending);
+  EXPECT_EQ(delivery.attempts, 0);
+  EXPECT_EQ(delivery.next_attempt_at_ms, 100);
+  EXPECT_TRUE(Deliveries("itg_a", "wh_2", 10)->empty());
+  // Another integrator's webhook has no visible log.
+  EXPECT_TRUE(absl::IsNotFound(Deliveries("itg_a", "wh_3", 10).status()));
+}
+
+TEST_P(WebhookStoreContractTest, DeliveriesPageNewestFirst) {
+  ASSERT_TRUE(Create("itg_a", "wh_1", {"payment.created"}).ok());
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(
+        Publish("itg_a", absl::StrCat("evt_", i), "payment.created", 100 + i)
+            .ok());
+  }
+  std::vector<std::string> seen;
+  std::optional<DeliveryCursor> after;
+  for (int page = 0; page < 3; ++page) {
+    absl::StatusOr<std::vector<WebhookDeliveryRecord>> got =
+        Deliveries("itg_a", "wh_1", 2, after);
+    ASSERT_TRUE(got.ok()) << got.status();
+    for (const auto& d : *got) seen.push_back(d.event_id);
+    if (got->empty()) break;
+    after = DeliveryCursor{got->back().created_at_ms, got->back().id};
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"evt_4", "evt_3", "evt_2", "evt_1",
+                                            "evt_0"}));
+}
+
+TEST_P(WebhookStoreContractTest, ClaimsLeaseDueDeliveriesOnce) {
+  ASSERT_TRUE(Create("itg_a", "wh_1", {"payment.created"}).ok());
+  ASSERT_TRUE(Publish("itg_a", "evt_1", "payment.created", 100).ok());
+  ASSERT_TRUE(Publish("itg_a", "evt_2", "payment.created", 200).ok());
+  // Not due yet.
+  EXPECT_TRUE(webhooks().ClaimDueDeliveries(50, 10, 1000)->empty());
+  absl::StatusOr<std::vector<ClaimedDelivery>> claimed =
+      webhooks().ClaimDueDeliveries(150, 10, 1000);
+  ASSERT_TRUE(claimed.ok()) << claimed.status();
+  ASSERT_EQ(claimed->size(), 1u);
+  const ClaimedDelivery& first = (*claimed)[0];
+  EXPECT_EQ(first.delivery_id, DeliveryId("evt_1", "wh_1"));
+  EXPECT_EQ(first.webhook_id, "wh_1");
+  EXPECT_EQ(first.integrator_id, "itg_a");
+  EXPECT_EQ(first.url, "https://example.com/wh_1");
+  EXPECT_EQ(first.event_type, "payment.created");
+  EXPECT_EQ(first.body, "{\"id\":\"evt_1\",\"data\":{}}");
+  // Leased: the next claim gets only the other one.
+  claimed = webhooks().ClaimDueDeliveries(300, 10, 1000);
+  ASSERT_TRUE(claimed.ok());
+  ASSERT_EQ(claimed->size(), 1u);
+  EXPECT_EQ((*claimed)[0].delivery_id, DeliveryId("evt_2", "wh_1"));
+  // After the lease, or once released, it is due again.
+  EXPECT_EQ(webhooks().ClaimDueDeliveries(1000, 10, 2000)->size(), 2u);
+  ASSERT_TRUE(webhooks().ReleaseLeases().ok());
+  EXPECT_EQ(webhooks().ClaimDueDeliveries(1000, 1, 3000)->size(), 1u);
+}
+
+TEST_P(WebhookStoreContractTest, AttemptsCountFailuresDisableAndEnable) {
+  ASSERT_TRUE(Create("itg_a", "wh_1", {"payment.created"}).ok());
+  ASSERT_TRUE(Publish("itg_a", "evt_1", "payment.created", 100).ok());
+  const std::string id = DeliveryId("evt_1", "wh_1");
+  ASSERT_EQ(webhooks().ClaimDueDeliveries(100, 10, 1000)->size(), 1u);
+  ASSERT_TRUE(
+      webhooks()
+          .RecordAttempt(AttemptOutcome{id, false, 500, "HTTP 500", 500, 3})
+          .ok());
+  absl::StatusOr<std::vector<WebhookDeliveryRecord>> log =
+      Deliveries("itg_a", "wh_1", 10);
+  ASSERT_TRUE(log.ok());
+  EXPECT_EQ((*log)[0].attempts, 1);
+  EXPECT_EQ((*log)[0].last_status_code, 500);
+  EXPECT_EQ((*log)[0].last_error, "HTTP 500");
+  EXPECT_EQ((*log)[0].next_attempt_at_ms, 500);
+  EXPECT_EQ(List("itg_a")->at(0).failure_count, 1);
+  // A success resets the count.
+  ASSERT_EQ(webhooks().ClaimDueDeliveries(500, 10, 1000)->size(), 1u);
+  ASSERT_TRUE(
+      webhooks().RecordAttempt(AttemptOutcome{id, true, 200, "", {}, 3}).ok());
+  log = Deliveries("itg_a", "wh_1", 10);
+  EXPECT_EQ((*log)[0].status, DeliveryStatus::kSucceeded);
+  EXPECT_EQ((*log)[0].last_error, "");
+  EXPECT_FALSE((*log)[0].next_attempt_at_ms.has_value());
+  EXPECT_EQ(List("itg_a")->at(0).failure_count, 0);
+  // Three failures in a row disable the webhook; nothing is claimed then,
+  // and a publish creates nothing for it.
+  ASSERT_TRUE(Publish("itg_a", "evt_2", "payment.created", 600).ok());
+  const std::string second = DeliveryId("evt_2", "wh_1");
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(webhooks().ClaimDueDeliveries(10000, 10, 20000)->size(), 1u);
+    ASSERT_TRUE(webhooks()
+                    .RecordAttempt(
+                        AttemptOutcome{second, false, 0, "timed out", 700, 3})
+                    .ok());
+  }
+  Webhook disabled = List("itg_a")->at(0);
+  EXPECT_TRUE(disabled.disabled);
+  EXPECT_EQ(disabled.failure_count, 3);
+  EXPECT_TRUE(webhooks().ClaimDueDeliveries(10000, 10, 20000)->empty());
+  EXPECT_EQ(*Publish("itg_a", "evt_3", "payment.created"), 0);
+  // Enabling resumes the pending delivery; a final failure ends it.
+  absl::StatusOr<Webhook> enabled = Enable("itg_a", "wh_1");
+  ASSERT_TRUE(enabled.ok()) << enabled.status();
+  EXPECT_FALSE(enabled->disabled);
+  EXPECT_EQ(enabled->failure_count, 0);
+  EXPECT_TRUE(absl::IsNotFound(Enable("itg_b", "wh_1").status()));
+  absl::StatusOr<std::vector<ClaimedDelivery>> resumed =
+      webhooks().ClaimDueDeliveries(10000, 10, 20000);
+  ASSERT_TRUE(resumed.ok());
+  ASSERT_EQ(resumed->size(), 1u);
+  EXPECT_EQ((*resumed)[0].delivery_id, second);
+  EXPECT_EQ((*resumed)[0].attempts, 3);
+  ASSERT_TRUE(webhooks()
+                  .RecordAttempt(AttemptOutcome{second, false, 502, "HTTP 502",
+                                                std::nullopt, 3})
+                  .ok());
+  log = Deliveries("itg_a", "wh_1", 10);
+  ASSERT_TRUE(log.ok());
+  ASSERT_EQ(log->size(), 2u);
+  EXPECT_EQ((*log)[0].id, second);  // newest first
+  EXPECT_EQ((*log)[0].status, DeliveryStatus::kFailed);
+  EXPECT_EQ((*log)[0].attempts, 4);
+  EXPECT_FALSE((*log)[0].next_attempt_at_ms.has_value());
+  EXPECT_TRUE(webhooks().ClaimDueDeliveries(100000, 10, 200000)->empty());
+}
+
+TEST_P(WebhookStoreContractTest, DeletingAWebhookDeletesItsDeliveries) {
+  ASSERT_TRUE(Create("itg_a", "wh_1", {"payment.created"}).ok());
+  ASSERT_TRUE(Publish("itg_a", "evt_1", "payment.created").ok());
+  ASSERT_TRUE(Delete("itg_a", "wh_1").ok());
+  EXPECT_TRUE(webhooks().ClaimDueDeliveries(1000, 10, 2000)->empty());
+  EXPECT_TRUE(absl::IsNotFound(Deliveries("itg_a", "wh_1", 10).status()));
+}
+
+INSTANTIATE_TEST_SUITE_P(AllStores, WebhookStoreContractTest,
+                         ::testing::ValuesIn(AllStores()), StoreName);
+
+}  // namespace
+}  // namespace integrator
