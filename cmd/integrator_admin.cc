@@ -28,6 +28,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "server/auth/api_key.h"
@@ -135,14 +136,16 @@ int CreateKey(Store& store) {
   if (signing && integrator_id.empty()) {
     return Fail("--signing keys belong to an integrator: give --integrator", 2);
   }
-  if (signing && scopes.empty())
-    scopes = {std::string(auth::kScopeWriteWebhookSecret)};
+  if (signing && scopes.empty()) {
+    for (absl::string_view scope : auth::kDefaultSigningScopes) {
+      scopes.emplace_back(scope);
+    }
+  }
   if (scopes.empty()) return Fail("create-key needs --scopes", 2);
   for (const std::string& scope : scopes) {
     if (!auth::IsKnownScope(scope)) {
-      return Fail(absl::StrCat("unknown scope '", scope,
-                               "'; known: write:webhook-secret, "
-                               "admin:integrators, gateway:forward"),
+      return Fail(absl::StrCat("unknown scope '", scope, "'; known: ",
+                               absl::StrJoin(auth::kAllScopes, ", ")),
                   2);
     }
   }

@@ -57,6 +57,11 @@ ABSL_FLAG(absl::Duration, grpc_max_connection_age, absl::Minutes(5),
 ABSL_FLAG(absl::Duration, grpc_max_connection_age_grace, absl::Seconds(30),
           "then closed this much later, calls still open included; together "
           "they bound a call whose message never arrives");
+ABSL_FLAG(bool, webhook_allow_http, false,
+          "local tests only: accept http:// webhook URLs (logged loudly)");
+ABSL_FLAG(bool, webhook_allow_private_targets, false,
+          "local tests only: accept webhook URLs that resolve to loopback, "
+          "private or other non-public addresses (logged loudly)");
 ABSL_FLAG(absl::Duration, simulated_commit_latency, absl::ZeroDuration(),
           "testing only: delay added before every store commit, to emulate a "
           "slow disk");
@@ -122,6 +127,18 @@ int main(int argc, char** argv) {
   options.bootstrap_key_file = absl::GetFlag(FLAGS_bootstrap_key_file);
   options.tls_cert_file = absl::GetFlag(FLAGS_grpc_tls_cert_file);
   options.tls_key_file = absl::GetFlag(FLAGS_grpc_tls_key_file);
+  options.webhooks.allow_http = absl::GetFlag(FLAGS_webhook_allow_http);
+  options.webhooks.allow_private_targets =
+      absl::GetFlag(FLAGS_webhook_allow_private_targets);
+  if (options.webhooks.allow_http) {
+    std::cerr << "integrator-server: WARNING --webhook_allow_http: webhooks "
+                 "may be sent unencrypted; for local tests only\n";
+  }
+  if (options.webhooks.allow_private_targets) {
+    std::cerr << "integrator-server: WARNING --webhook_allow_private_targets: "
+                 "the SSRF guard is off; webhooks may reach loopback and "
+                 "private networks; for local tests only\n";
+  }
   integrator::cmd::RaiseOpenFileLimit();
   options.max_grpc_connections = integrator::cmd::ConnectionShare(
       absl::GetFlag(FLAGS_grpc_max_connections), 2, "--grpc_max_connections");

@@ -141,7 +141,13 @@ absl::Status IntegratorServer::Start() {
       std::make_unique<auth::Authenticator>(credential_store, sealer_.get());
   core_ = std::make_unique<core::IntegratorCore>(store_.get(), sealer_.get(),
                                                  authenticator_.get());
-  methods_ = std::make_unique<core::MethodRegistry>(core_.get());
+  pipeline_ =
+      std::make_unique<core::CallPipeline>(store_.get(), authenticator_.get());
+  webhook_core_ = std::make_unique<core::WebhookCore>(
+      store_.get(), pipeline_.get(), options_.webhooks);
+  methods_ = std::make_unique<core::MethodRegistry>(
+      core_.get(), webhook_core_.get(),
+      static_cast<size_t>(options_.max_receive_bytes));
   dispatcher_ = std::make_unique<rpc::UnaryDispatcher>(
       methods_.get(), options_.grpc_workers > 0
                           ? options_.grpc_workers
@@ -169,7 +175,8 @@ absl::Status IntegratorServer::Start() {
   grpc::ServerBuilder builder;
   acceptor_->Register(builder, credentials);
   transport::ApplyGrpcLimits(options_.grpc_limits, builder);
-  builder.SetMaxReceiveMessageSize(options_.max_receive_bytes);
+  builder.SetMaxReceiveMessageSize(
+      static_cast<int>(methods_->largest_request_bytes()));
   if (absl::Status s = dispatcher_->Register(builder); !s.ok()) return s;
   listed_services_ = dispatcher_->ServiceNames();
   listed_services_.push_back(HealthServiceName());

@@ -39,8 +39,10 @@
 #include "absl/time/time.h"
 #include "server/auth/authenticator.h"
 #include "server/auth/credential_cache.h"
+#include "server/core/call_pipeline.h"
 #include "server/core/integrator_core.h"
 #include "server/core/method_registry.h"
+#include "server/core/webhook_core.h"
 #include "server/process/readiness_monitor.h"
 #include "server/rpc/reflection_service.h"
 #include "server/rpc/unary_dispatcher.h"
@@ -55,7 +57,9 @@ struct ServerOptions {
   std::string grpc_address = "127.0.0.1:50051";
   std::string store_uri = "sqlite:data/integrator.db";
   std::string master_key_file = "data/master.key";
-  // Also the REST body limit: a gRPC caller cannot bypass it.
+  // Also the REST body limit: a gRPC caller cannot bypass it (the gRPC
+  // receive limit is the largest method's, and each method checks its own:
+  // core/method_registry.h).
   int max_receive_bytes = 64 * 1024;
   absl::Duration drain_timeout = absl::Seconds(10);
   absl::Duration simulated_commit_latency = absl::ZeroDuration();
@@ -79,6 +83,9 @@ struct ServerOptions {
   // memory (so a revocation made by integrator-admin or on another replica
   // takes effect within this, well under 5 s).
   absl::Duration credential_ttl = absl::Seconds(2);
+  // Webhook targets: http URLs and private addresses are for local tests
+  // only (DESIGN.md, "SSRF guard").
+  core::WebhookOptions webhooks;
   // How often readiness (gRPC health) probes the store.
   absl::Duration readiness_interval = absl::Seconds(1);
 };
@@ -108,6 +115,8 @@ class IntegratorServer {
   std::unique_ptr<auth::CredentialCache> credential_cache_;
   std::unique_ptr<auth::Authenticator> authenticator_;
   std::unique_ptr<core::IntegratorCore> core_;
+  std::unique_ptr<core::CallPipeline> pipeline_;
+  std::unique_ptr<core::WebhookCore> webhook_core_;
   std::unique_ptr<core::MethodRegistry> methods_;
   std::unique_ptr<rpc::UnaryDispatcher> dispatcher_;
   // What reflection lists: the API's services, health and reflection.

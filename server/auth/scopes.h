@@ -17,12 +17,26 @@ namespace integrator::auth {
 inline constexpr absl::string_view kRealm = "integrator-api";
 inline constexpr absl::string_view kScopeWriteWebhookSecret =
     "write:webhook-secret";
+inline constexpr absl::string_view kScopeReadWebhooks = "read:webhooks";
+inline constexpr absl::string_view kScopeWriteWebhooks = "write:webhooks";
+inline constexpr absl::string_view kScopePublishEvents = "publish:events";
 inline constexpr absl::string_view kScopeAdminIntegrators = "admin:integrators";
 inline constexpr absl::string_view kScopeGatewayForward = "gateway:forward";
 
+inline constexpr absl::string_view kAllScopes[] = {
+    kScopeWriteWebhookSecret, kScopeReadWebhooks,     kScopeWriteWebhooks,
+    kScopePublishEvents,      kScopeAdminIntegrators, kScopeGatewayForward};
+
+// What an integrator's signing key may do unless told otherwise: every
+// route of the public contract, which signs them all.
+inline constexpr absl::string_view kDefaultSigningScopes[] = {
+    kScopeWriteWebhookSecret, kScopeReadWebhooks, kScopeWriteWebhooks};
+
 inline bool IsKnownScope(absl::string_view scope) {
-  return scope == kScopeWriteWebhookSecret || scope == kScopeAdminIntegrators ||
-         scope == kScopeGatewayForward;
+  for (absl::string_view known : kAllScopes) {
+    if (scope == known) return true;
+  }
+  return false;
 }
 
 }  // namespace integrator::auth

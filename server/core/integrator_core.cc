@@ -4,46 +4,13 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "proto/rpc/log_sink.h"
 #include "proto/rpc/status_details.h"
 #include "server/auth/scopes.h"
+#include "server/core/public_errors.h"
 #include "server/crypto/secret_string.h"
 #include "server/service/webhook_secret_policy.h"
 
 namespace integrator::core {
-namespace {
-
-// What callers hear when the store cannot be reached: retry in a second.
-absl::Status ServiceUnavailable() {
-  return rpc::WithRetryInfo(
-      absl::UnavailableError("the service is unavailable; retry later"),
-      absl::Seconds(1));
-}
-
-// Maps a store failure to what the caller may see: the store's own text stays
-// in the server log, since it can name tables and files.
-absl::Status PublicStoreError(const absl::Status& status,
-                              absl::string_view integrator_id,
-                              absl::string_view request_id) {
-  if (absl::IsNotFound(status)) {
-    return rpc::WithResourceInfo(
-        rpc::WithErrorInfo(absl::NotFoundError("integrator not found"),
-                           "INTEGRATOR_NOT_FOUND", "integrator"),
-        "integrator", integrator_id);
-  }
-  if (absl::IsResourceExhausted(status)) {
-    // The store's own text and RetryInfo are written for callers.
-    return status;
-  }
-  rpc::RequestLog().Write(absl::StrCat("request_id=", request_id,
-                                       " store_error=", status.ToString()));
-  if (absl::IsUnavailable(status)) {
-    return ServiceUnavailable();
-  }
-  return absl::InternalError("internal error");
-}
-
-}  // namespace
 
 void IntegratorCore::UpdateWebhookSecret(
     const CallContext& context, const v1::UpdateWebhookSecretRequest& request,
@@ -76,7 +43,7 @@ void IntegratorCore::UpdateWebhookSecret(
         } else if (is_signed && absl::IsAlreadyExists(status)) {
           done(auth::ReplayedSignatureError(auth::kScopeWriteWebhookSecret));
         } else {
-          done(PublicStoreError(status, id, request_id));
+          done(PublicStoreError(status, {"integrator", id}, id, request_id));
         }
       },
       std::move(principal->signature_use));

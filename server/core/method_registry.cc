@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "google/protobuf/generated_message_reflection.h"
+#include "server/service/webhook_policy.h"
 
 namespace integrator::core {
 namespace {
@@ -23,14 +25,13 @@ std::unique_ptr<Request> AsGenerated(std::unique_ptr<Message> message) {
   return copy;
 }
 
-template <typename Request, typename Response>
-using CoreMethod = void (IntegratorCore::*)(const CallContext&, const Request&,
-                                            Response*,
-                                            IntegratorCore::Done) const;
+template <typename Core, typename Request, typename Response>
+using CoreMethod = void (Core::*)(const CallContext&, const Request&, Response*,
+                                  typename Core::Done) const;
 
-template <typename Request, typename Response>
+template <typename Core, typename Request, typename Response>
 std::function<void(CallContext, std::unique_ptr<Message>, MethodRegistry::Done)>
-Bind(const IntegratorCore* core, CoreMethod<Request, Response> method) {
+Bind(const Core* core, CoreMethod<Core, Request, Response> method) {
   return [core, method](CallContext context, std::unique_ptr<Message> message,
                         MethodRegistry::Done done) {
     std::unique_ptr<Request> request = AsGenerated<Request>(std::move(message));
@@ -52,9 +53,11 @@ Bind(const IntegratorCore* core, CoreMethod<Request, Response> method) {
 
 }  // namespace
 
-template <typename Request, typename Response, typename Method>
+template <typename Request, typename Response, typename Core>
 void MethodRegistry::Add(absl::string_view service, absl::string_view method,
-                         const IntegratorCore* core, Method handler) {
+                         const Core* core,
+                         CoreMethod<Core, Request, Response> handler,
+                         size_t max_request_bytes) {
   // The method from the descriptors of the file that defines the request,
   // rather than a name spelled by hand.
   const google::protobuf::MethodDescriptor* descriptor =
@@ -63,16 +66,42 @@ void MethodRegistry::Add(absl::string_view service, absl::string_view method,
           ->FindServiceByName(std::string(service))
           ->FindMethodByName(std::string(method));
   methods_.push_back(descriptor);
-  handlers_[descriptor->full_name()] = Entry{
-      Bind<Request, Response>(core, handler), &Request::default_instance()};
+  handlers_[descriptor->full_name()] =
+      Entry{Bind<Core, Request, Response>(core, handler),
+            &Request::default_instance(), max_request_bytes};
+  largest_request_bytes_ = std::max(largest_request_bytes_, max_request_bytes);
 }
 
-MethodRegistry::MethodRegistry(const IntegratorCore* core) {
+MethodRegistry::MethodRegistry(const IntegratorCore* core,
+                               const WebhookCore* webhooks,
+                               size_t max_request_bytes) {
+  // Room for the ids and the type beside the data.
+  const size_t publish_bytes =
+      std::max(max_request_bytes, service::kMaxEventDataBytes + 4096);
   Add<v1::UpdateWebhookSecretRequest, v1::UpdateWebhookSecretResponse>(
       "IntegratorService", "UpdateWebhookSecret", core,
-      &IntegratorCore::UpdateWebhookSecret);
+      &IntegratorCore::UpdateWebhookSecret, max_request_bytes);
+  Add<v1::ListWebhooksRequest, v1::ListWebhooksResponse>(
+      "IntegratorService", "ListWebhooks", webhooks, &WebhookCore::ListWebhooks,
+      max_request_bytes);
+  Add<v1::CreateWebhookRequest, v1::Webhook>(
+      "IntegratorService", "CreateWebhook", webhooks,
+      &WebhookCore::CreateWebhook, max_request_bytes);
+  Add<v1::DeleteWebhookRequest, v1::DeleteWebhookResponse>(
+      "IntegratorService", "DeleteWebhook", webhooks,
+      &WebhookCore::DeleteWebhook, max_request_bytes);
+  Add<v1::EnableWebhookRequest, v1::Webhook>(
+      "IntegratorService", "EnableWebhook", webhooks,
+      &WebhookCore::EnableWebhook, max_request_bytes);
+  Add<v1::ListWebhookDeliveriesRequest, v1::ListWebhookDeliveriesResponse>(
+      "IntegratorService", "ListWebhookDeliveries", webhooks,
+      &WebhookCore::ListWebhookDeliveries, max_request_bytes);
+  Add<v1::PublishEventRequest, v1::PublishEventResponse>(
+      "WebhookEventService", "PublishEvent", webhooks,
+      &WebhookCore::PublishEvent, publish_bytes);
   Add<v1::GetStoreStatsRequest, v1::StoreStats>(
-      "OperatorService", "GetStoreStats", core, &IntegratorCore::GetStoreStats);
+      "OperatorService", "GetStoreStats", core, &IntegratorCore::GetStoreStats,
+      max_request_bytes);
 }
 
 std::vector<const google::protobuf::ServiceDescriptor*>
@@ -99,6 +128,14 @@ void MethodRegistry::Invoke(absl::string_view full_method, CallContext context,
   auto it = handlers_.find(full_method);
   if (it == handlers_.end()) {
     return done(absl::UnimplementedError("unknown method"), nullptr);
+  }
+  // The transport admits the largest method's requests; each method keeps
+  // its own bound.
+  if (request->ByteSizeLong() > it->second.max_request_bytes) {
+    return done(absl::ResourceExhaustedError(
+                    absl::StrCat("the request is larger than ",
+                                 it->second.max_request_bytes, " bytes")),
+                nullptr);
   }
   it->second.handler(std::move(context), std::move(request), std::move(done));
 }

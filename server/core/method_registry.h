@@ -11,10 +11,10 @@
 // with the status and null. It writes no log line: each face writes one per
 // request (rpc/unary_dispatcher.h for gRPC, the REST transcoder for the
 // embedded gateway), so a REST request is not logged twice. An unknown
-// method is UNIMPLEMENTED. Thread-safe; the core must outlive the registry.
+// method is UNIMPLEMENTED. Thread-safe; the cores must outlive the registry.
 //
 // EXAMPLE:
-//   MethodRegistry methods(&core);
+//   MethodRegistry methods(&core, &webhook_core);
 //   methods.Invoke(method->full_name(), std::move(context), std::move(request),
 //                  [](absl::Status s, std::unique_ptr<Message> response) {});
 #ifndef INTEGRATOR_SERVER_CORE_METHOD_REGISTRY_H_
@@ -33,6 +33,7 @@
 #include "google/protobuf/message.h"
 #include "server/core/call_context.h"
 #include "server/core/integrator_core.h"
+#include "server/core/webhook_core.h"
 
 namespace integrator::core {
 
@@ -41,7 +42,13 @@ class MethodRegistry {
   using Done = absl::AnyInvocable<void(
       absl::Status, std::unique_ptr<google::protobuf::Message>)>;
 
-  explicit MethodRegistry(const IntegratorCore* core);
+  // Every method's request is at most `max_request_bytes` in its wire form,
+  // except PublishEvent's, whose data alone may be 256 KiB.
+  MethodRegistry(const IntegratorCore* core, const WebhookCore* webhooks,
+                 size_t max_request_bytes = 64 * 1024);
+
+  // The largest request any method accepts: the transport's receive limit.
+  size_t largest_request_bytes() const { return largest_request_bytes_; }
 
   void Invoke(absl::string_view full_method, CallContext context,
               std::unique_ptr<google::protobuf::Message> request,
@@ -65,13 +72,18 @@ class MethodRegistry {
   struct Entry {
     Handler handler;
     const google::protobuf::Message* request_prototype;
+    size_t max_request_bytes;
   };
-  template <typename Request, typename Response, typename Method>
+  template <typename Request, typename Response, typename Core>
   void Add(absl::string_view service, absl::string_view method,
-           const IntegratorCore* core, Method handler);
+           const Core* core,
+           void (Core::*handler)(const CallContext&, const Request&, Response*,
+                                 typename Core::Done) const,
+           size_t max_request_bytes);
 
   absl::flat_hash_map<std::string, Entry> handlers_;
   std::vector<const google::protobuf::MethodDescriptor*> methods_;
+  size_t largest_request_bytes_ = 0;
 };
 
 }  // namespace integrator::core

@@ -80,7 +80,9 @@ class UnaryDispatcherTest : public ::testing::Test {
   SecretSealer sealer_{MasterKey(std::string(32, '\7'))};
   auth::Authenticator authenticator_{&store_, &sealer_};
   core::IntegratorCore core_{&store_, &sealer_, &authenticator_};
-  core::MethodRegistry methods_{&core_};
+  core::CallPipeline pipeline_{&store_, &authenticator_};
+  core::WebhookCore webhooks_{&store_, &pipeline_, {}};
+  core::MethodRegistry methods_{&core_, &webhooks_};
   UnaryDispatcher dispatcher_{&methods_, 2};
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<v1::IntegratorService::Stub> stub_;
@@ -91,6 +93,7 @@ class UnaryDispatcherTest : public ::testing::Test {
 TEST_F(UnaryDispatcherTest, ServesTheRegistrysServices) {
   EXPECT_EQ(dispatcher_.ServiceNames(),
             (std::vector<std::string>{"integrator.v1.IntegratorService",
+                                      "integrator.v1.WebhookEventService",
                                       "integrator.v1.OperatorService"}));
 }
 

@@ -7,18 +7,9 @@
 #include "google/protobuf/stubs/common.h"
 #include "proto/rpc/status_details.h"
 #include "server/auth/scopes.h"
+#include "server/service/field_error.h"
 
 namespace integrator::service {
-namespace {
-
-absl::Status FieldError(absl::string_view field, absl::string_view message) {
-  return rpc::WithFieldViolation(
-      rpc::WithErrorInfo(absl::InvalidArgumentError(message), "INVALID_FIELD",
-                         "validation", {{"field", field}}),
-      field, message);
-}
-
-}  // namespace
 
 std::optional<size_t> CountUtf8CodePoints(absl::string_view text) {
   if (text.size() > static_cast<size_t>(INT32_MAX) ||
@@ -75,6 +66,11 @@ absl::StatusOr<std::string> ResolveTargetIntegrator(
         "INSUFFICIENT_SCOPE", "auth",
         {{"realm", auth::kRealm}, {"scope", auth::kScopeAdminIntegrators}});
   }
+  return RequireIntegratorId(requested_id);
+}
+
+absl::StatusOr<std::string> RequireIntegratorId(
+    absl::string_view requested_id) {
   if (requested_id.empty()) {
     return FieldError("integrator_id",
                       "integrator_id is required for internal callers");

@@ -44,6 +44,9 @@ absl::Status ValidateWebhookSecret(absl::string_view secret);
 absl::StatusOr<std::string> ResolveTargetIntegrator(
     const auth::Principal& principal, absl::string_view requested_id);
 
+// The integrator an internal caller names: required, and a valid id.
+absl::StatusOr<std::string> RequireIntegratorId(absl::string_view requested_id);
+
 }  // namespace integrator::service
 
 #endif  // INTEGRATOR_SERVER_SERVICE_WEBHOOK_SECRET_POLICY_H_

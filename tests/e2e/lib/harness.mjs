@@ -158,7 +158,8 @@ export async function reflectedClients(address, { ca } = {}) {
   const reflection = new GrpcReflection(address, credentials());
   const services = await reflection.listServices();
   const clients = {};
-  for (const name of ['integrator.v1.IntegratorService', 'integrator.v1.OperatorService', 'grpc.health.v1.Health']) {
+  for (const name of ['integrator.v1.IntegratorService', 'integrator.v1.OperatorService',
+    'integrator.v1.WebhookEventService', 'grpc.health.v1.Health']) {
     const descriptor = await reflection.getDescriptorBySymbol(name);
     const pkg = descriptor.getPackageObject({ keepCase: true, longs: String, enums: String, defaults: true });
     const Ctor = name.split('.').reduce((o, part) => o[part], pkg);
