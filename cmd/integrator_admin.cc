@@ -10,6 +10,8 @@
 //     revoke-key KEY_ID_OR_PREFIX
 //     list-integrators
 //     sign-webhook --integrator ID --body_file F  prints the Signature value
+//     publish-event --integrator ID --type T --data_file F  prints the event
+//                id (running servers deliver it at their next poll)
 //
 // Exit codes: 0 success, 1 failure, 2 bad usage, 3 no webhook secret set.
 // Flags may stand before or after the command.
@@ -30,12 +32,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "server/auth/api_key.h"
 #include "server/auth/scopes.h"
 #include "server/crypto/random.h"
 #include "server/sealing/master_key.h"
 #include "server/sealing/secret_sealer.h"
+#include "server/service/webhook_policy.h"
 #include "server/service/webhook_secret_policy.h"
 #include "server/store/store_factory.h"
 #include "server/webhook/webhook_signature.h"
@@ -49,6 +53,9 @@ ABSL_FLAG(std::string, integrator, "", "the integrator id to act on");
 ABSL_FLAG(std::string, service, "", "create-key: internal service name");
 ABSL_FLAG(std::string, scopes, "", "create-key: comma-separated scopes");
 ABSL_FLAG(std::string, body_file, "", "sign-webhook: file with the raw body");
+ABSL_FLAG(std::string, type, "", "publish-event: the event type");
+ABSL_FLAG(std::string, data_file, "",
+          "publish-event: file with the event's data, a JSON object");
 ABSL_FLAG(bool, signing, false,
           "create-key: make a signing key (X-Integrator-Key and API secret) "
           "instead of a Bearer key");
@@ -235,6 +242,49 @@ int SignWebhook(Store& store) {
   return 0;
 }
 
+// Publishes an event as WebhookEventService.PublishEvent does, straight
+// into the store's outbox; running servers find it at their next poll.
+int PublishEvent(Store& store) {
+  const std::string integrator_id = absl::GetFlag(FLAGS_integrator);
+  const std::string type = absl::GetFlag(FLAGS_type);
+  const std::string data_file = absl::GetFlag(FLAGS_data_file);
+  if (integrator_id.empty() || type.empty() || data_file.empty()) {
+    return Fail("publish-event needs --integrator, --type and --data_file", 2);
+  }
+  if (!service::ValidateEventType(type).ok()) {
+    return Fail(absl::StrCat("unknown event type; known: ",
+                             absl::StrJoin(service::kEventTypes, ", ")),
+                2);
+  }
+  std::ifstream in(data_file, std::ios::binary);
+  if (!in) return Fail(absl::StrCat("cannot read ", data_file));
+  std::string data(std::istreambuf_iterator<char>(in), {});
+  if (absl::Status s = service::ValidateEventData(data); !s.ok()) {
+    return Fail(s.message(), 2);
+  }
+  absl::StatusOr<std::string> id = service::NewResourceId("evt_");
+  if (!id.ok()) return Fail(id.status().message());
+  const absl::Time now = absl::Now();
+  WebhookEvent event{*id, integrator_id, type,
+                     service::EventBody(*id, type, now, data),
+                     absl::ToUnixMillis(now)};
+  absl::Notification done;
+  absl::StatusOr<int> created = absl::UnknownError("no answer");
+  store.webhooks().PublishEvent(std::move(event),
+                                [&](absl::StatusOr<int> result) {
+                                  created = std::move(result);
+                                  done.Notify();
+                                });
+  done.WaitForNotification();
+  if (!created.ok()) {
+    return Fail(absl::StrCat("integrator ", integrator_id, ": ",
+                             created.status().message()));
+  }
+  std::cout << *id << "\n";
+  std::cerr << "deliveries=" << *created << "\n";
+  return 0;
+}
+
 int Run(const std::vector<char*>& args) {
   if (args.size() < 2) {
     return Fail("usage: integrator-admin COMMAND [flags]; see --help", 2);
@@ -247,7 +297,7 @@ int Run(const std::vector<char*>& args) {
   }
   if (command != "create-integrator" && command != "create-key" &&
       command != "revoke-key" && command != "list-integrators" &&
-      command != "sign-webhook") {
+      command != "sign-webhook" && command != "publish-event") {
     return Fail(absl::StrCat("unknown command '", command, "'"), 2);
   }
   absl::StatusOr<std::unique_ptr<Store>> store =
@@ -257,6 +307,7 @@ int Run(const std::vector<char*>& args) {
   if (command == "create-key") return CreateKey(**store);
   if (command == "revoke-key") return RevokeKey(**store, args[2]);
   if (command == "list-integrators") return ListIntegrators(**store);
+  if (command == "publish-event") return PublishEvent(**store);
   return SignWebhook(**store);
 }
 
@@ -269,6 +320,6 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "integrator-admin [--store=URI] [--master_key_file=F] COMMAND [flags]\n"
       "commands: create-integrator, create-key, revoke-key, list-integrators, "
-      "sign-webhook");
+      "sign-webhook, publish-event");
   return integrator::Run(absl::ParseCommandLine(argc, argv));
 }

@@ -23,6 +23,7 @@
 #include "gateway/rest_gateway.h"
 #include "proto/rpc/log_sink.h"
 #include "server/process/heap_trimmer.h"
+#include "server/webhook/retry_schedule.h"
 
 ABSL_FLAG(std::string, grpc_address, "127.0.0.1:50051",
           "host:port for gRPC; port 0 picks a free port (it is logged)");
@@ -62,6 +63,18 @@ ABSL_FLAG(bool, webhook_allow_http, false,
 ABSL_FLAG(bool, webhook_allow_private_targets, false,
           "local tests only: accept webhook URLs that resolve to loopback, "
           "private or other non-public addresses (logged loudly)");
+ABSL_FLAG(absl::Duration, webhook_timeout, absl::Seconds(10),
+          "how long one webhook attempt may take; only a 2xx within it "
+          "succeeds");
+ABSL_FLAG(std::string, webhook_retry_schedule,
+          std::string(integrator::webhook::kDefaultRetrySchedule),
+          "delays between a webhook delivery's attempts (each +-20%); after "
+          "the last one fails, the delivery has failed");
+ABSL_FLAG(int, webhook_disable_after, 50,
+          "consecutive failed attempts that disable a webhook (1 to 1000)");
+ABSL_FLAG(int, webhook_workers, 16,
+          "webhook attempts sent at once (1 to 256); a slow receiver holds "
+          "one of them for at most --webhook_timeout");
 ABSL_FLAG(absl::Duration, simulated_commit_latency, absl::ZeroDuration(),
           "testing only: delay added before every store commit, to emulate a "
           "slow disk");
@@ -130,6 +143,28 @@ int main(int argc, char** argv) {
   options.webhooks.allow_http = absl::GetFlag(FLAGS_webhook_allow_http);
   options.webhooks.allow_private_targets =
       absl::GetFlag(FLAGS_webhook_allow_private_targets);
+  absl::StatusOr<integrator::webhook::RetrySchedule> schedule =
+      integrator::webhook::RetrySchedule::Parse(
+          absl::GetFlag(FLAGS_webhook_retry_schedule));
+  if (!schedule.ok()) {
+    std::cerr << "integrator-server: --webhook_retry_schedule: "
+              << schedule.status().message() << "\n";
+    return 2;
+  }
+  options.delivery.schedule = *std::move(schedule);
+  options.delivery.timeout = absl::GetFlag(FLAGS_webhook_timeout);
+  options.delivery.disable_after = absl::GetFlag(FLAGS_webhook_disable_after);
+  options.delivery.workers = absl::GetFlag(FLAGS_webhook_workers);
+  if (options.delivery.timeout < absl::Milliseconds(100) ||
+      options.delivery.timeout > absl::Minutes(5) ||
+      options.delivery.disable_after < 1 ||
+      options.delivery.disable_after > 1000 || options.delivery.workers < 1 ||
+      options.delivery.workers > 256) {
+    std::cerr << "integrator-server: --webhook_timeout must be 100ms to 5m, "
+                 "--webhook_disable_after 1 to 1000, --webhook_workers 1 to "
+                 "256\n";
+    return 2;
+  }
   if (options.webhooks.allow_http) {
     std::cerr << "integrator-server: WARNING --webhook_allow_http: webhooks "
                  "may be sent unencrypted; for local tests only\n";

@@ -148,6 +148,20 @@ absl::Status IntegratorServer::Start() {
   methods_ = std::make_unique<core::MethodRegistry>(
       core_.get(), webhook_core_.get(),
       static_cast<size_t>(options_.max_receive_bytes));
+  if (options_.deliver_webhooks) {
+    webhook::DeliveryOptions delivery = options_.delivery;
+    delivery.allow_http = options_.webhooks.allow_http;
+    delivery.allow_private_targets = options_.webhooks.allow_private_targets;
+    delivery.resolver = options_.webhooks.resolver;
+    // Leases of a store that only this process serves can be taken back at
+    // once: their holder is gone.
+    delivery.release_leases_at_start = !store_->traits().shared_by_replicas;
+    delivery_ = std::make_unique<webhook::DeliveryEngine>(
+        &store_->webhooks(), store_.get(), sealer_.get(), std::move(delivery));
+    if (absl::Status s = delivery_->Start(); !s.ok()) return s;
+    webhook_core_->set_on_published(
+        [engine = delivery_.get()] { engine->Wake(); });
+  }
   dispatcher_ = std::make_unique<rpc::UnaryDispatcher>(
       methods_.get(), options_.grpc_workers > 0
                           ? options_.grpc_workers
@@ -233,6 +247,13 @@ void IntegratorServer::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
   if (acceptor_ != nullptr) acceptor_->Stop();
+  // Webhook attempts in flight finish (or are cut short) while calls drain;
+  // the rest stay pending in the store.
+  std::thread delivery_drain;
+  if (delivery_ != nullptr) {
+    delivery_drain =
+        std::thread([this] { delivery_->Shutdown(options_.drain_timeout); });
+  }
   // Not ready for good, and no more probes of a store about to close.
   if (readiness_ != nullptr) {
     readiness_->SetDraining();
@@ -245,6 +266,7 @@ void IntegratorServer::Shutdown() {
     dispatcher_->Stop();
     server_->Wait();
   }
+  if (delivery_drain.joinable()) delivery_drain.join();
   if (store_ != nullptr) store_->Close();
 }
 

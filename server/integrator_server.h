@@ -50,6 +50,7 @@
 #include "server/store/store.h"
 #include "server/transport/grpc_acceptor.h"
 #include "server/transport/grpc_limits.h"
+#include "server/webhook/delivery_engine.h"
 
 namespace integrator {
 
@@ -86,6 +87,10 @@ struct ServerOptions {
   // Webhook targets: http URLs and private addresses are for local tests
   // only (DESIGN.md, "SSRF guard").
   core::WebhookOptions webhooks;
+  // Whether this process delivers webhooks, and how (its http and private
+  // target settings are those of `webhooks`).
+  bool deliver_webhooks = true;
+  webhook::DeliveryOptions delivery;
   // How often readiness (gRPC health) probes the store.
   absl::Duration readiness_interval = absl::Seconds(1);
 };
@@ -118,6 +123,7 @@ class IntegratorServer {
   std::unique_ptr<core::CallPipeline> pipeline_;
   std::unique_ptr<core::WebhookCore> webhook_core_;
   std::unique_ptr<core::MethodRegistry> methods_;
+  std::unique_ptr<webhook::DeliveryEngine> delivery_;
   std::unique_ptr<rpc::UnaryDispatcher> dispatcher_;
   // What reflection lists: the API's services, health and reflection.
   std::vector<std::string> listed_services_;

@@ -1,0 +1,207 @@
+#include "server/webhook/delivery_engine.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "proto/rpc/log_sink.h"
+#include "server/crypto/random.h"
+#include "server/crypto/secret_string.h"
+#include "server/webhook/webhook_signature.h"
+#include "server/webhook/webhook_url.h"
+
+namespace integrator::webhook {
+namespace {
+
+// Past the attempt's own timeout, so a lease never ends while its attempt
+// may still be sending.
+constexpr absl::Duration kLeaseMargin = absl::Seconds(30);
+
+int64_t Millis(absl::Time t) { return absl::ToUnixMillis(t); }
+
+}  // namespace
+
+DeliveryEngine::DeliveryEngine(WebhookStore* webhooks,
+                               WebhookSecretStore* secrets,
+                               const SecretSealer* sealer,
+                               DeliveryOptions options)
+    : webhooks_(webhooks),
+      secrets_(secrets),
+      sealer_(sealer),
+      options_(std::move(options)),
+      resolver_(options_.resolver != nullptr ? options_.resolver
+                                             : &system_resolver_) {}
+
+DeliveryEngine::~DeliveryEngine() { Shutdown(absl::ZeroDuration()); }
+
+absl::Status DeliveryEngine::Start() {
+  if (options_.release_leases_at_start) {
+    // Only this process serves the store: whatever a crashed predecessor
+    // held is due again now, not after its lease.
+    if (absl::Status s = webhooks_->ReleaseLeases(); !s.ok()) return s;
+  }
+  claimer_ = std::thread([this] { Claim(); });
+  for (int i = 0; i < options_.workers; ++i) {
+    workers_.emplace_back([this] { Work(); });
+  }
+  return absl::OkStatus();
+}
+
+void DeliveryEngine::Wake() {
+  absl::MutexLock lock(&mu_);
+  woken_ = true;
+}
+
+void DeliveryEngine::Shutdown(absl::Duration drain) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_ && !claimer_.joinable() && workers_.empty()) return;
+    stopping_ = true;
+    // Claimed but not started: left pending; their leases end by
+    // themselves (or at the next start).
+    queue_.clear();
+    auto idle = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return in_flight_ == 0;
+    };
+    mu_.AwaitWithTimeout(absl::Condition(&idle), drain);
+  }
+  abort_ = true;
+  if (claimer_.joinable()) claimer_.join();
+  for (std::thread& worker : workers_) worker.join();
+  workers_.clear();
+}
+
+void DeliveryEngine::Claim() {
+  for (;;) {
+    int capacity = 0;
+    {
+      absl::MutexLock lock(&mu_);
+      auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return stopping_ ||
+               in_flight_ + static_cast<int>(queue_.size()) < options_.workers;
+      };
+      mu_.Await(absl::Condition(&ready));
+      if (stopping_) return;
+      capacity =
+          options_.workers - in_flight_ - static_cast<int>(queue_.size());
+      woken_ = false;
+    }
+    const absl::Time now = absl::Now();
+    absl::StatusOr<std::vector<ClaimedDelivery>> claimed =
+        webhooks_->ClaimDueDeliveries(
+            Millis(now), capacity,
+            Millis(now + options_.timeout + kLeaseMargin));
+    if (!claimed.ok()) {
+      rpc::RequestLog().Write(absl::StrCat("face=webhook claim_error=",
+                                           claimed.status().ToString()));
+    }
+    absl::MutexLock lock(&mu_);
+    if (claimed.ok()) {
+      for (ClaimedDelivery& delivery : *claimed) {
+        queue_.push_back(std::move(delivery));
+      }
+    }
+    // Everything due is taken: sleep until woken or the next poll.
+    if (!claimed.ok() || static_cast<int>(claimed->size()) < capacity) {
+      auto wake = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return stopping_ || woken_;
+      };
+      mu_.AwaitWithTimeout(absl::Condition(&wake), options_.poll_interval);
+    }
+  }
+}
+
+void DeliveryEngine::Work() {
+  WebhookSender sender;
+  for (;;) {
+    ClaimedDelivery delivery;
+    {
+      absl::MutexLock lock(&mu_);
+      auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return stopping_ || !queue_.empty();
+      };
+      mu_.Await(absl::Condition(&ready));
+      if (stopping_) return;
+      delivery = std::move(queue_.front());
+      queue_.pop_front();
+      ++in_flight_;
+    }
+    Deliver(sender, delivery);
+    absl::MutexLock lock(&mu_);
+    --in_flight_;
+  }
+}
+
+absl::StatusOr<HeaderList> DeliveryEngine::Headers(
+    const ClaimedDelivery& delivery) const {
+  HeaderList headers = {{"Content-Type", "application/json"},
+                        {"Webhook-Id", delivery.delivery_id},
+                        {"Webhook-Event", delivery.event_type}};
+  absl::StatusOr<SealedSecret> sealed =
+      secrets_->GetWebhookSecret(delivery.integrator_id);
+  if (absl::IsNotFound(sealed.status())) return headers;  // no Signature
+  if (!sealed.ok()) {
+    return absl::UnavailableError("the webhook secret could not be read");
+  }
+  absl::StatusOr<std::string> opened = sealer_->Open(
+      SealPurpose::kWebhookSecret, delivery.integrator_id, *sealed);
+  if (!opened.ok()) {
+    return absl::InternalError("the webhook secret could not be opened");
+  }
+  const crypto::SecretString secret(*opened);
+  crypto::Wipe(*opened);
+  headers.emplace_back(std::string(kSignatureHeader),
+                       WebhookSignature(secret.view(), delivery.body));
+  return headers;
+}
+
+SendResult DeliveryEngine::Attempt(WebhookSender& sender,
+                                   const ClaimedDelivery& delivery) {
+  // The guard again at every attempt: DNS may point elsewhere by now.
+  absl::StatusOr<WebhookUrl> url =
+      ParseWebhookUrl(delivery.url, options_.allow_http);
+  if (!url.ok()) return {0, std::string(url.status().message())};
+  absl::StatusOr<PinnedTarget> target =
+      CheckWebhookTarget(*url, *resolver_, options_.allow_private_targets);
+  if (!target.ok()) return {0, std::string(target.status().message())};
+  absl::StatusOr<HeaderList> headers = Headers(delivery);
+  if (!headers.ok()) return {0, std::string(headers.status().message())};
+  return sender.Send(*target, delivery.body, *headers, options_.timeout,
+                     &abort_);
+}
+
+void DeliveryEngine::Deliver(WebhookSender& sender,
+                             const ClaimedDelivery& delivery) {
+  const absl::Time start = absl::Now();
+  const SendResult result = Attempt(sender, delivery);
+  const int attempt = delivery.attempts + 1;
+  AttemptOutcome outcome;
+  outcome.delivery_id = delivery.delivery_id;
+  outcome.succeeded = result.succeeded();
+  outcome.status_code = result.status_code;
+  outcome.error = result.error;
+  outcome.disable_after = options_.disable_after;
+  if (!outcome.succeeded) {
+    if (std::optional<absl::Time> next =
+            options_.schedule.NextAttempt(attempt, absl::Now())) {
+      outcome.next_attempt_at_ms = Millis(*next);
+    }
+  }
+  // A failure to record leaves the lease to end: the attempt is repeated.
+  const absl::Status recorded = webhooks_->RecordAttempt(outcome);
+  rpc::RequestLog().Write(absl::StrCat(
+      "face=webhook delivery_id=", delivery.delivery_id,
+      " webhook_id=", delivery.webhook_id, " attempt=", attempt,
+      " status_code=", result.status_code, " outcome=",
+      outcome.succeeded                        ? "succeeded"
+      : outcome.next_attempt_at_ms.has_value() ? "retry"
+                                               : "failed",
+      " duration_ms=", absl::ToInt64Milliseconds(absl::Now() - start),
+      result.error.empty() ? "" : absl::StrCat(" error=\"", result.error, "\""),
+      recorded.ok() ? ""
+                    : absl::StrCat(" record_error=", recorded.ToString())));
+}
+
+}  // namespace integrator::webhook
