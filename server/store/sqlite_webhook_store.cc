@@ -301,6 +301,16 @@ void SqliteWebhookStore::PublishEvent(WebhookEvent event, ResultFn<int> done) {
 absl::StatusOr<std::vector<ClaimedDelivery>>
 SqliteWebhookStore::ClaimDueDeliveries(int64_t now_ms, int limit,
                                        int64_t lease_until_ms) {
+  // Workers poll every second: a read answers "nothing due" without a turn
+  // of the single writer, which secret updates share.
+  absl::StatusOr<bool> due = readers_->QueryOne<bool>(
+      "SELECT 1 FROM webhook_deliveries WHERE status='pending'"
+      " AND next_attempt_at_ms<=?1"
+      " AND (leased_until_ms IS NULL OR leased_until_ms<=?1) LIMIT 1",
+      [&](SqliteStatement& q) { q.BindInt64(1, now_ms); },
+      [](SqliteStatement&) { return true; }, "nothing is due");
+  if (absl::IsNotFound(due.status())) return std::vector<ClaimedDelivery>();
+  if (!due.ok()) return due.status();
   return WriteAndWait<std::vector<ClaimedDelivery>>(
       *writer_,
       [&](SqliteConnection& db)

@@ -12,8 +12,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot, startServer, adminOk, reflectedClients, call } from './lib/harness.mjs';
 import { curl } from './lib/curl.mjs';
+import { startReceiver } from './lib/webhook_receiver.mjs';
 
 const ROUTE = '/v1/integrator/webhook-secret';
+// Webhooks in these tests go to a receiver on loopback.
+const REPLICA_FLAGS = ['--request_timeout=5s', '--webhook_allow_http', '--webhook_allow_private_targets'];
 const pgScript = path.join(repoRoot, 'tests/postgres-server');
 let pgDir, pgUri, work, data, replicas = [];
 let integrator, key, integratorKey, apiSecret;
@@ -32,7 +35,7 @@ before(async () => {
   key = await adminOk(data, ['create-key', '--integrator', integrator, '--scopes', 'write:webhook-secret']);
   [integratorKey, apiSecret] =
     (await adminOk(data, ['create-key', '--integrator', integrator, '--signing'])).split('\n');
-  for (let i = 0; i < 2; i++) replicas.push(await startServer(data, ['--request_timeout=5s']));
+  for (let i = 0; i < 2; i++) replicas.push(await startServer(data, REPLICA_FLAGS));
 });
 
 after(async () => {
@@ -145,7 +148,7 @@ test('SIGKILL of one replica under 16 writers loses no acknowledged write', asyn
     const allowed = [writer.acked, writer.acked + 1].map((i) => hmac(`whsec_w${w}_${i}`, '{"probe":true}'));
     assert.ok(allowed.includes(signature), `writer ${w}: stored secret is older than its last 200 (#${writer.acked})`);
   }
-  replicas[1] = await startServer(data, ['--request_timeout=5s']);
+  replicas[1] = await startServer(data, REPLICA_FLAGS);
 });
 
 test('PostgreSQL down under load: 503 problems or 200s within the deadline; back up: 200 without a restart', async () => {
@@ -189,6 +192,43 @@ test('PostgreSQL down under load: 503 problems or 200s within the deadline; back
   for (const replica of replicas) assert.equal(replica.proc.exitCode, null, 'the replica survived');
 });
 
+test('two replicas share the outbox: events published through both are each delivered, signed', async () => {
+  const receiver = await startReceiver();
+  const hooksKey = await adminOk(data, ['create-key', '--integrator', integrator,
+    '--scopes', 'read:webhooks,write:webhooks,write:webhook-secret']);
+  const publisher = await adminOk(data, ['create-key', '--service', 'payments', '--scopes', 'publish:events']);
+  const clients = await Promise.all(replicas.map((r) => reflectedClients(r.address)));
+  try {
+    const headers = { 'Content-Type': 'application/json', Authorization: `Bearer ${hooksKey}` };
+    const made = await curl(`${replicas[0].baseUrl}/v1/integrator/webhooks`, { method: 'POST', headers,
+      body: JSON.stringify({ url: receiver.url('/replicated'), events: ['payment.completed'] }) });
+    assert.equal(made.status, 200, made.body);
+    assert.equal((await put(replicas[1], '{"secret":"shared-signing-secret"}', { bearer: hooksKey })).status, 200);
+    const published = new Set();
+    for (let i = 0; i < 100; i++) {
+      const res = await call(clients[i % 2].WebhookEventService, 'PublishEvent',
+        { integrator_id: integrator, event_type: 'payment.completed', data: `{"i":${i}}` }, { key: publisher });
+      assert.equal(res.code, 0, res.err?.message);
+      published.add(res.res.event_id);
+    }
+    const received = () => new Set(receiver.to('/replicated').map((r) => JSON.parse(r.body).id));
+    await receiver.waitFor(() => received().size === 100, 30000, '100 events');
+    assert.deepEqual(received(), published);
+    for (const r of receiver.to('/replicated')) {
+      assert.equal(r.headers.signature, hmac('shared-signing-secret', r.body));
+    }
+    const repeats = receiver.to('/replicated').length - 100;
+    assert.equal(repeats, 0, 'no crash, so no delivery is sent twice (SKIP LOCKED leases)');
+    // The delivery log, read through the other replica.
+    const log = await curl(`${replicas[1].baseUrl}/v1/integrator/webhooks/${made.json.id}/deliveries?pageSize=100`,
+      { method: 'GET', headers: { Authorization: `Bearer ${hooksKey}` } });
+    assert.equal(log.json.deliveries.length, 100);
+  } finally {
+    for (const c of clients) c.close();
+    await receiver.close();
+  }
+});
+
 test('no secret or key reaches the database or its log in the clear', async () => {
   const port = new URL(pgUri).port;
   const dump = execFileSync('/usr/lib/postgresql/15/bin/pg_dump',
@@ -198,6 +238,7 @@ test('no secret or key reaches the database or its log in the clear', async () =
   assert.match(log, /statement: /, 'the log holds every statement');
   for (const [name, text] of [['pg_dump', dump], ['the PostgreSQL log', log]]) {
     assert.ok(!text.includes('whsec_'), `a webhook secret is in ${name}`);
+    assert.ok(!text.includes('shared-signing-secret'), `a webhook secret is in ${name}`);
     assert.ok(!text.includes(key), `an API key is in ${name}`);
     assert.ok(!text.includes(apiSecret), `an API secret is in ${name}`);
   }
