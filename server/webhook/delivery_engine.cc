@@ -177,6 +177,15 @@ void DeliveryEngine::Deliver(WebhookSender& sender,
   const absl::Time start = absl::Now();
   const SendResult result = Attempt(sender, delivery);
   const int attempt = delivery.attempts + 1;
+  if (result.aborted) {
+    // A shutdown is no fault of the receiver: nothing is recorded, and the
+    // lease ends (or is released at the next start) with the delivery due.
+    rpc::RequestLog().Write(
+        absl::StrCat("face=webhook delivery_id=", delivery.delivery_id,
+                     " webhook_id=", delivery.webhook_id, " attempt=", attempt,
+                     " outcome=abandoned_at_shutdown"));
+    return;
+  }
   AttemptOutcome outcome;
   outcome.delivery_id = delivery.delivery_id;
   outcome.succeeded = result.succeeded();

@@ -21,7 +21,8 @@
 //   ends, or at the next start when `release_leases_at_start` (a store
 //   served by this process alone).
 // - Shutdown() stops claiming, lets attempts in flight finish within
-//   `drain`, cuts the rest short, and leaves every unsent delivery pending.
+//   `drain`, cuts the rest short without recording them (a shutdown is no
+//   fault of the receiver), and leaves every unsent delivery pending.
 // The stores and the sealer must outlive the engine.
 //
 // EXAMPLE:

@@ -134,6 +134,7 @@ SendResult WebhookSender::Send(const PinnedTarget& target,
     result.error = "the connection was not to the checked address";
   } else if (code == CURLE_ABORTED_BY_CALLBACK) {
     result.error = "stopped by a shutdown";
+    result.aborted = true;
   } else {
     result.error = curl_easy_strerror(code);
   }

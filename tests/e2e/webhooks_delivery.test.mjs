@@ -61,8 +61,8 @@ async function setSecret(integrator, secret, base = server.baseUrl) {
   assert.equal(res.status, 200, res.body);
 }
 
-async function publish(integrator, data = '{}', type = 'payment.created', grpcClients = clients) {
-  const res = await call(grpcClients.WebhookEventService, 'PublishEvent',
+async function publish(integrator, data = '{}', type = 'payment.created') {
+  const res = await call(clients.WebhookEventService, 'PublishEvent',
     { integrator_id: integrator.id, event_type: type, data }, { key: publisherKey });
   assert.equal(res.code, grpc.status.OK, res.err?.message);
   return res.res;
@@ -208,6 +208,32 @@ test('a hanging receiver does not delay a healthy one', async () => {
   console.log(`healthy receiver got 5 deliveries in ${healthyDone} ms beside a hanging one`);
 });
 
+test('a redirect is a failure and is not followed; a large response body is read up to 64 KiB and dropped', async () => {
+  const odd = await newIntegrator('Odd');
+  receiver.on('/redirect', () => ({ status: 302, headers: { Location: receiver.url('/elsewhere') } }));
+  receiver.on('/big', () => ({ status: 200, body: 'x'.repeat(1 << 20) }));
+  const redirected = await subscribe(odd, '/redirect', ['account.deleted']);
+  const big = await subscribe(odd, '/big', ['account.deleted']);
+  await publish(odd, '{}', 'account.deleted');
+  await receiver.waitFor(() => receiver.to('/redirect').length === 1 && receiver.to('/big').length === 1,
+    10000, 'both webhooks');
+  const settled = async (hook, check) => {
+    for (let i = 0; i < 100; i++) {
+      const log = await api(server.baseUrl, 'GET', `${HOOKS}/${hook.id}/deliveries`, odd.key);
+      if (check(log.json.deliveries[0])) return log.json.deliveries[0];
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.fail('the attempt was not recorded');
+  };
+  const failed = await settled(redirected, (d) => d.attempts === 1);
+  assert.equal(failed.status, 'pending');
+  assert.equal(failed.lastStatusCode, 302);
+  assert.equal(failed.lastError, 'HTTP 302');
+  const ok = await settled(big, (d) => d.status === 'succeeded');
+  assert.equal(ok.lastStatusCode, 200);
+  assert.equal(receiver.to('/elsewhere').length, 0, 'the redirect was not followed');
+});
+
 test('integrator-admin publish-event is delivered by the running server', async () => {
   const cli = await newIntegrator('Cli');
   await subscribe(cli, '/cli', ['capabilities.updated']);
@@ -218,6 +244,35 @@ test('integrator-admin publish-event is delivered by the running server', async 
   assert.match(eventId, /^evt_[0-9a-f]{24}$/);
   await receiver.waitFor(() => receiver.to('/cli').length === 1, 10000, 'the polled delivery');
   assert.equal(JSON.parse(receiver.to('/cli')[0].body).id, eventId);
+});
+
+test('SIGTERM lets an attempt in flight end within the drain time and leaves the rest pending', async () => {
+  const own = makeDataDir();
+  const first = await startServer(own, [...FLAGS, '--drain_timeout=1s']);
+  const firstClients = await reflectedClients(first.address);
+  const publisher = await adminOk(own, ['create-key', '--service', 'payments', '--scopes', 'publish:events']);
+  const draining = await newIntegrator('Draining', own);
+  let answering = false;
+  receiver.on('/drain', () => (answering ? 200 : 'hang'));
+  await subscribe(draining, '/drain', ['payment.refunded'], first.baseUrl);
+  const published = (await call(firstClients.WebhookEventService, 'PublishEvent',
+    { integrator_id: draining.id, event_type: 'payment.refunded', data: '{}' }, { key: publisher })).res;
+  await receiver.waitFor(() => receiver.to('/drain').length === 1, 10000, 'the first attempt');
+  firstClients.close();
+  const stopping = Date.now();
+  const exit = await first.stop('SIGTERM');
+  const took = Date.now() - stopping;
+  assert.equal(exit.code, 0);
+  assert.ok(took < 4000, `SIGTERM took ${took} ms with a 1 s drain and a hanging receiver`);
+  answering = true;
+  const second = await startServer(own, FLAGS);
+  try {
+    await receiver.waitFor(() => receiver.to('/drain').length === 2, 10000, 'the delivery after the restart');
+    assert.equal(JSON.parse(receiver.to('/drain')[1].body).id, published.event_id);
+  } finally {
+    await second.stop();
+    own.remove();
+  }
 });
 
 test('SIGKILL with 200 pending deliveries: after a restart every event arrives at least once', async () => {

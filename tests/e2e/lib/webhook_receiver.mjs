@@ -1,12 +1,13 @@
 // A real HTTP receiver for webhook tests, on loopback only: it records every
 // request's method, path, headers and raw body bytes, and answers each path
-// as the test says (a status code, or 'hang' to never answer).
+// as the test says: a status code, {status, headers, body}, or 'hang' to
+// never answer.
 import http from 'node:http';
 
 export async function startReceiver() {
   const requests = [];
   const hanging = [];
-  // path -> (attemptNumberForPath) => status | 'hang'
+  // path -> (attemptNumberForPath) => status | {status, headers, body} | 'hang'
   const behaviours = new Map();
   const counts = new Map();
   const server = http.createServer((req, res) => {
@@ -23,8 +24,9 @@ export async function startReceiver() {
         hanging.push(res);
         return;
       }
-      res.writeHead(answer, { 'Content-Type': 'text/plain' });
-      res.end('received\n');
+      const { status, headers = {}, body = 'received\n' } = typeof answer === 'object' ? answer : { status: answer };
+      res.writeHead(status, { 'Content-Type': 'text/plain', ...headers });
+      res.end(body);
     });
   });
   server.keepAliveTimeout = 30000;
