@@ -90,7 +90,7 @@ void WebhookCore::CreateWebhook(const CallContext& context,
                                 v1::Webhook* response, Done done) const {
   // The body may run after this call returned (once a signature is
   // spent), so it owns what validation found.
-  auto url = std::make_shared<std::string>();
+  auto url = std::make_shared<webhook::WebhookUrl>();
   auto validate = [&]() -> absl::Status {
     if (absl::Status s = service::ValidateEvents(request.events()); !s.ok()) {
       return s;
@@ -100,12 +100,7 @@ void WebhookCore::CreateWebhook(const CallContext& context,
     if (!parsed.ok()) {
       return service::FieldError("url", parsed.status().message());
     }
-    absl::StatusOr<webhook::PinnedTarget> target = webhook::CheckWebhookTarget(
-        *parsed, *resolver_, options_.allow_private_targets);
-    if (!target.ok()) {
-      return service::FieldError("url", target.status().message());
-    }
-    *url = parsed->url;
+    *url = *std::move(parsed);
     return absl::OkStatus();
   };
   pipeline_->ForIntegrator(
@@ -116,29 +111,57 @@ void WebhookCore::CreateWebhook(const CallContext& context,
                                          request.events().end()),
        request_id = context.request_id()](std::string integrator,
                                           Done done) mutable {
-        absl::StatusOr<std::string> id = service::NewResourceId("wh_");
-        if (!id.ok()) return done(absl::InternalError("internal error"));
-        Webhook webhook;
-        webhook.id = *id;
-        webhook.integrator_id = integrator;
-        webhook.url = *url;
-        webhook.events = std::move(events);
-        webhook.created_at_ms = absl::ToUnixMillis(absl::Now());
-        webhooks().CreateWebhook(
-            std::move(webhook), options_.max_webhooks,
-            [response, integrator, request_id, max = options_.max_webhooks,
-             done = std::move(done)](absl::StatusOr<Webhook> created) mutable {
-              if (absl::IsFailedPrecondition(created.status())) {
-                return done(LimitReached(max));
-              }
-              if (!created.ok()) {
-                return done(PublicStoreError(created.status(),
-                                             {"integrator", integrator},
-                                             integrator, request_id));
-              }
-              ToProto(*created, response);
-              done(absl::OkStatus());
-            });
+        // Resolving the host may block for seconds: never on this thread
+        // (an event loop or a completion-queue thread).
+        auto create = [this, response, url, events = std::move(events),
+                       request_id, integrator](Done done) mutable {
+          absl::StatusOr<webhook::PinnedTarget> target =
+              webhook::CheckWebhookTarget(*url, *resolver_,
+                                          options_.allow_private_targets);
+          if (!target.ok()) {
+            return done(service::FieldError("url", target.status().message()));
+          }
+          Create(std::move(integrator), url->url, std::move(events), response,
+                 request_id, std::move(done));
+        };
+        auto shared_done = std::make_shared<Done>(std::move(done));
+        if (!resolver_pool_.Submit(
+                [create = std::move(create), shared_done]() mutable {
+                  create(std::move(*shared_done));
+                })) {
+          (*shared_done)(rpc::WithRetryInfo(
+              absl::ResourceExhaustedError(
+                  "too many webhooks are being created; retry"),
+              absl::Seconds(1)));
+        }
+      });
+}
+
+void WebhookCore::Create(std::string integrator, std::string url,
+                         std::vector<std::string> events, v1::Webhook* response,
+                         std::string request_id, Done done) const {
+  absl::StatusOr<std::string> id = service::NewResourceId("wh_");
+  if (!id.ok()) return done(absl::InternalError("internal error"));
+  Webhook webhook;
+  webhook.id = *id;
+  webhook.integrator_id = integrator;
+  webhook.url = std::move(url);
+  webhook.events = std::move(events);
+  webhook.created_at_ms = absl::ToUnixMillis(absl::Now());
+  webhooks().CreateWebhook(
+      std::move(webhook), options_.max_webhooks,
+      [response, integrator, request_id, max = options_.max_webhooks,
+       done = std::move(done)](absl::StatusOr<Webhook> created) mutable {
+        if (absl::IsFailedPrecondition(created.status())) {
+          return done(LimitReached(max));
+        }
+        if (!created.ok()) {
+          return done(PublicStoreError(created.status(),
+                                       {"integrator", integrator}, integrator,
+                                       request_id));
+        }
+        ToProto(*created, response);
+        done(absl::OkStatus());
       });
 }
 

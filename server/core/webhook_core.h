@@ -21,7 +21,9 @@
 //   the event and its deliveries durable; then `on_published` runs.
 // - `done` is called exactly once, possibly on a store thread; `response`
 //   is filled before an OK. Thread-safe; everything passed in must outlive
-//   the core. Resolving a host blocks the calling thread (getaddrinfo).
+//   the core. Hosts are resolved on a pool of four threads of the core's
+//   own (at most 256 waiting, then RESOURCE_EXHAUSTED), never on the
+//   caller's thread.
 //
 // EXAMPLE:
 //   WebhookCore webhooks(&store, &pipeline, {});
@@ -38,6 +40,7 @@
 #include "integrator/v1/webhook_events.pb.h"
 #include "server/core/call_context.h"
 #include "server/core/call_pipeline.h"
+#include "server/process/blocking_pool.h"
 #include "server/service/webhook_policy.h"
 #include "server/store/store.h"
 #include "server/webhook/target_guard.h"
@@ -88,6 +91,10 @@ class WebhookCore {
 
  private:
   WebhookStore& webhooks() const { return store_->webhooks(); }
+  // Stores a webhook whose URL passed the guard.
+  void Create(std::string integrator, std::string url,
+              std::vector<std::string> events, v1::Webhook* response,
+              std::string request_id, Done done) const;
 
   Store* store_;
   const CallPipeline* pipeline_;
@@ -95,6 +102,8 @@ class WebhookCore {
   std::unique_ptr<webhook::HostResolver> system_resolver_;
   const webhook::HostResolver* resolver_;
   std::function<void()> on_published_;
+  // Where webhook hosts are resolved: off the callers' threads.
+  mutable process::BlockingPool resolver_pool_{4, 256};
 };
 
 }  // namespace integrator::core

@@ -59,6 +59,9 @@ void MemoryWebhookStore::CreateWebhook(Webhook webhook, int max_per_integrator,
 
 void MemoryWebhookStore::ListWebhooks(std::string integrator_id,
                                       ResultFn<std::vector<Webhook>> done) {
+  if (!integrator_exists_(integrator_id)) {
+    return done(absl::NotFoundError("integrator not found"));
+  }
   std::vector<Webhook> found;
   {
     absl::MutexLock lock(&mu_);
@@ -199,7 +202,8 @@ MemoryWebhookStore::ClaimDueDeliveries(int64_t now_ms, int limit,
     const Webhook& webhook = webhooks_.at(record.webhook_id);
     claimed.push_back(ClaimedDelivery{
         record.id, record.webhook_id, webhook.integrator_id, webhook.url,
-        record.event_type, events_.at(record.event_id).body, record.attempts});
+        record.event_type, events_.at(record.event_id).body, record.attempts,
+        lease_until_ms});
   }
   return claimed;
 }
@@ -209,6 +213,10 @@ absl::Status MemoryWebhookStore::RecordAttempt(const AttemptOutcome& outcome) {
   auto it = deliveries_.find(outcome.delivery_id);
   if (it == deliveries_.end()) return absl::NotFoundError("delivery not found");
   Delivery& delivery = it->second;
+  if (delivery.record.status != DeliveryStatus::kPending ||
+      delivery.leased_until_ms != outcome.lease_until_ms) {
+    return absl::FailedPreconditionError("the delivery's lease was lost");
+  }
   WebhookDeliveryRecord& record = delivery.record;
   delivery.leased_until_ms = 0;
   ++record.attempts;

@@ -128,6 +128,13 @@ void PostgresWebhookStore::ListWebhooks(std::string integrator_id,
       *pool_,
       [integrator_id = std::move(integrator_id)](
           PgConnection& db) -> absl::StatusOr<std::vector<Webhook>> {
+        absl::StatusOr<PgRows> known =
+            db.Exec("SELECT 1 FROM integrators WHERE id=$1",
+                    {PgParam::Text(integrator_id)});
+        if (!known.ok()) return known.status();
+        if (known->size() == 0) {
+          return absl::NotFoundError("integrator not found");
+        }
         absl::StatusOr<PgRows> rows =
             db.Exec(absl::StrCat("SELECT ", kWebhookColumns,
                                  " FROM webhooks WHERE integrator_id=$1"
@@ -254,9 +261,11 @@ void PostgresWebhookStore::PublishEvent(WebhookEvent event,
           return absl::NotFoundError("integrator not found");
         }
         if (!s.ok()) return s;
+        // KEY SHARE: a webhook deleted meanwhile is either skipped here or
+        // waits for this commit, so a delivery never references a row gone.
         absl::StatusOr<PgRows> webhooks = db.Exec(
             "SELECT id, events FROM webhooks"
-            " WHERE integrator_id=$1 AND NOT disabled",
+            " WHERE integrator_id=$1 AND NOT disabled FOR KEY SHARE",
             {PgParam::Text(event.integrator_id)});
         if (!webhooks.ok()) return webhooks.status();
         int created = 0;
@@ -311,7 +320,7 @@ PostgresWebhookStore::ClaimDueDeliveries(int64_t now_ms, int limit,
           claimed.push_back(ClaimedDelivery{
               rows->Text(i, 0), rows->Text(i, 1), rows->Text(i, 2),
               rows->Text(i, 3), rows->Text(i, 4), rows->Bytes(i, 5),
-              static_cast<int32_t>(rows->Int(i, 6))});
+              static_cast<int32_t>(rows->Int(i, 6)), lease_until_ms});
         }
         return claimed;
       });
@@ -328,21 +337,34 @@ absl::Status PostgresWebhookStore::RecordAttempt(
                                         : "failed";
                const bool retry =
                    !outcome.succeeded && outcome.next_attempt_at_ms.has_value();
+               // The webhook's row first, as DeleteWebhook locks it before
+               // its deliveries: one lock order, no deadlock.
+               absl::StatusOr<PgRows> webhook = db.Exec(
+                   "SELECT w.id FROM webhooks w JOIN webhook_deliveries d"
+                   " ON d.webhook_id=w.id WHERE d.id=$1"
+                   " FOR NO KEY UPDATE OF w",
+                   {PgParam::Text(outcome.delivery_id)});
+               if (!webhook.ok()) return webhook.status();
+               if (webhook->size() == 0) {
+                 return absl::NotFoundError("delivery not found");
+               }
+               const std::string webhook_id = webhook->Text(0, 0);
                absl::StatusOr<PgRows> updated = db.Exec(
                    "UPDATE webhook_deliveries SET attempts=attempts+1,"
                    " status=$1, last_status_code=$2, last_error=$3,"
                    " next_attempt_at_ms=$4, leased_until_ms=NULL"
-                   " WHERE id=$5 RETURNING webhook_id",
+                   " WHERE id=$5 AND status='pending' AND leased_until_ms=$6",
                    {PgParam::Text(status), PgParam::Int(outcome.status_code),
                     PgParam::Text(outcome.succeeded ? "" : outcome.error),
                     retry ? PgParam::Int(*outcome.next_attempt_at_ms)
                           : PgParam::Null(),
-                    PgParam::Text(outcome.delivery_id)});
+                    PgParam::Text(outcome.delivery_id),
+                    PgParam::Int(outcome.lease_until_ms)});
                if (!updated.ok()) return updated.status();
-               if (updated->size() == 0) {
-                 return absl::NotFoundError("delivery not found");
+               if (updated->affected() == 0) {
+                 return absl::FailedPreconditionError(
+                     "the delivery's lease was lost");
                }
-               const std::string webhook_id = updated->Text(0, 0);
                absl::Status s =
                    outcome.succeeded
                        ? db.Run(

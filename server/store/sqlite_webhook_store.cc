@@ -148,6 +148,11 @@ void SqliteWebhookStore::CreateWebhook(Webhook webhook, int max_per_integrator,
 
 void SqliteWebhookStore::ListWebhooks(std::string integrator_id,
                                       ResultFn<std::vector<Webhook>> done) {
+  absl::StatusOr<bool> known = readers_->QueryOne<bool>(
+      "SELECT 1 FROM integrators WHERE id=?",
+      [&](SqliteStatement& q) { q.BindText(1, integrator_id); },
+      [](SqliteStatement&) { return true; }, "integrator not found");
+  if (!known.ok()) return done(known.status());
   done(readers_->QueryAll<Webhook>(
       absl::StrCat("SELECT ", kWebhookColumns,
                    " FROM webhooks WHERE integrator_id=?"
@@ -304,9 +309,10 @@ SqliteWebhookStore::ClaimDueDeliveries(int64_t now_ms, int limit,
   // Workers poll every second: a read answers "nothing due" without a turn
   // of the single writer, which secret updates share.
   absl::StatusOr<bool> due = readers_->QueryOne<bool>(
-      "SELECT 1 FROM webhook_deliveries WHERE status='pending'"
-      " AND next_attempt_at_ms<=?1"
-      " AND (leased_until_ms IS NULL OR leased_until_ms<=?1) LIMIT 1",
+      "SELECT 1 FROM webhook_deliveries d JOIN webhooks w ON w.id=d.webhook_id"
+      " WHERE d.status='pending' AND d.next_attempt_at_ms<=?1"
+      " AND (d.leased_until_ms IS NULL OR d.leased_until_ms<=?1)"
+      " AND w.disabled=0 LIMIT 1",
       [&](SqliteStatement& q) { q.BindInt64(1, now_ms); },
       [](SqliteStatement&) { return true; }, "nothing is due");
   if (absl::IsNotFound(due.status())) return std::vector<ClaimedDelivery>();
@@ -334,7 +340,7 @@ SqliteWebhookStore::ClaimDueDeliveries(int64_t now_ms, int limit,
               claimed.push_back(ClaimedDelivery{
                   row.ColumnText(0), row.ColumnText(1), row.ColumnText(2),
                   row.ColumnText(3), row.ColumnText(4), row.ColumnBlob(5),
-                  static_cast<int32_t>(row.ColumnInt64(6))});
+                  static_cast<int32_t>(row.ColumnInt64(6)), lease_until_ms});
               return true;
             });
         if (!s.ok()) return s;
@@ -363,12 +369,14 @@ absl::Status SqliteWebhookStore::RecordAttempt(const AttemptOutcome& outcome) {
                    "UPDATE webhook_deliveries SET attempts=attempts+1,"
                    " status=?, last_status_code=?, last_error=?,"
                    " next_attempt_at_ms=?, leased_until_ms=NULL"
-                   " WHERE id=? RETURNING webhook_id");
+                   " WHERE id=? AND status='pending' AND leased_until_ms=?"
+                   " RETURNING webhook_id");
                if (!update.ok()) return update.status();
                update->BindText(1, status)
                    .BindInt64(2, outcome.status_code)
                    .BindText(3, outcome.succeeded ? "" : outcome.error)
-                   .BindText(5, outcome.delivery_id);
+                   .BindText(5, outcome.delivery_id)
+                   .BindInt64(6, outcome.lease_until_ms);
                if (!outcome.succeeded && outcome.next_attempt_at_ms) {
                  update->BindInt64(4, *outcome.next_attempt_at_ms);
                } else {
@@ -376,7 +384,10 @@ absl::Status SqliteWebhookStore::RecordAttempt(const AttemptOutcome& outcome) {
                }
                absl::StatusOr<bool> row = update->Step();
                if (!row.ok()) return row.status();
-               if (!*row) return absl::NotFoundError("delivery not found");
+               if (!*row) {
+                 return absl::FailedPreconditionError(
+                     "the delivery's lease was lost");
+               }
                const std::string webhook_id = update->ColumnText(0);
                // Ends the RETURNING statement before the next one runs.
                while (true) {

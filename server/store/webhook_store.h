@@ -7,7 +7,8 @@
 //   write is durable for the backend.
 // - Webhooks belong to one integrator: a webhook id of another integrator
 //   is NotFound ("webhook not found"), exactly like an unknown one. An
-//   unknown integrator is NotFound ("integrator not found").
+//   unknown integrator is NotFound ("integrator not found"), listings
+//   included.
 // - CreateWebhook refuses a webhook past `max_per_integrator` with
 //   FailedPrecondition. DeleteWebhook also deletes its deliveries.
 // - PublishEvent is the transactional outbox: the event and one pending
@@ -19,7 +20,10 @@
 //   (next_attempt_at_ms <= now_ms), unleased or with an expired lease, of
 //   enabled webhooks, oldest due first, until `lease_until_ms`. Two claims
 //   never hold the same delivery at once (PostgreSQL: SKIP LOCKED).
-// - RecordAttempt counts an attempt of a leased delivery and ends its lease:
+// - RecordAttempt counts an attempt of a leased delivery and ends its lease,
+//   only while that lease is still the delivery's (same lease_until_ms, still
+//   pending); otherwise it changes nothing and is FailedPrecondition (the
+//   lease ran out and another claim took over):
 //   a success marks it succeeded and resets the webhook's failure count; a
 //   failure raises the count, disables the webhook when the count reaches
 //   `disable_after`, and leaves the delivery pending until
@@ -99,10 +103,16 @@ struct ClaimedDelivery {
   std::string event_type;
   std::string body;
   int32_t attempts = 0;  // before this one
+  // The lease's end: also its token, since a later claim of the same
+  // delivery always ends later.
+  int64_t lease_until_ms = 0;
 };
 
 struct AttemptOutcome {
   std::string delivery_id;
+  // The claim's lease_until_ms: an outcome is recorded only while its lease
+  // is the delivery's current one.
+  int64_t lease_until_ms = 0;
   bool succeeded = false;
   int32_t status_code = 0;  // 0: no HTTP response
   std::string error;        // empty on success

@@ -167,7 +167,12 @@ SendResult DeliveryEngine::Attempt(WebhookSender& sender,
       CheckWebhookTarget(*url, *resolver_, options_.allow_private_targets);
   if (!target.ok()) return {0, std::string(target.status().message())};
   absl::StatusOr<HeaderList> headers = Headers(delivery);
-  if (!headers.ok()) return {0, std::string(headers.status().message())};
+  if (!headers.ok()) {
+    // Our own store failing says nothing about the receiver: not sent, not
+    // counted against it.
+    return {0, std::string(headers.status().message()),
+            absl::IsUnavailable(headers.status())};
+  }
   return sender.Send(*target, delivery.body, *headers, options_.timeout,
                      &abort_);
 }
@@ -178,16 +183,18 @@ void DeliveryEngine::Deliver(WebhookSender& sender,
   const SendResult result = Attempt(sender, delivery);
   const int attempt = delivery.attempts + 1;
   if (result.aborted) {
-    // A shutdown is no fault of the receiver: nothing is recorded, and the
-    // lease ends (or is released at the next start) with the delivery due.
+    // A shutdown or our own store is no fault of the receiver: nothing is
+    // recorded, and the lease ends (or is released at the next start) with
+    // the delivery due.
     rpc::RequestLog().Write(
         absl::StrCat("face=webhook delivery_id=", delivery.delivery_id,
                      " webhook_id=", delivery.webhook_id, " attempt=", attempt,
-                     " outcome=abandoned_at_shutdown"));
+                     " outcome=abandoned error=\"", result.error, "\""));
     return;
   }
   AttemptOutcome outcome;
   outcome.delivery_id = delivery.delivery_id;
+  outcome.lease_until_ms = delivery.lease_until_ms;
   outcome.succeeded = result.succeeded();
   outcome.status_code = result.status_code;
   outcome.error = result.error;

@@ -11,11 +11,12 @@
 // - Every attempt checks the URL and the SSRF guard again (a refusal is a
 //   failed attempt with that reason), signs the exact stored body with the
 //   integrator's secret current at the attempt (no secret: no Signature;
-//   a secret that cannot be read fails the attempt instead of sending it
-//   unsigned), sends Content-Type, Signature, Webhook-Id (the delivery id),
-//   Webhook-Event and a User-Agent, and records the outcome: a 2xx succeeds;
-//   anything else is retried per the schedule, then failed; the webhook's
-//   failure count and disabling follow `disable_after`.
+//   a secret the store cannot read now leaves the delivery due for later,
+//   neither sent unsigned nor counted against the receiver), sends
+//   Content-Type, Signature, Webhook-Id (the delivery id), Webhook-Event and a
+//   User-Agent, and records the outcome: a 2xx succeeds; anything else is
+//   retried per the schedule, then failed; the webhook's failure count and
+//   disabling follow `disable_after`.
 // - Delivery is at least once: a crash between sending and recording
 //   repeats the attempt (same Webhook-Id) once the lease (timeout + 30 s)
 //   ends, or at the next start when `release_leases_at_start` (a store

@@ -43,7 +43,8 @@ inline constexpr size_t kMaxResponseBodyBytes = 64 * 1024;
 struct SendResult {
   int status_code = 0;
   std::string error;  // empty on success
-  // Cut short by `abort`: says nothing about the receiver.
+  // Not a verdict on the receiver (cut short by `abort`, or never sent
+  // because the service itself failed): record nothing.
   bool aborted = false;
   bool succeeded() const { return status_code >= 200 && status_code < 300; }
 };
