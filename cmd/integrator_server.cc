@@ -75,6 +75,12 @@ ABSL_FLAG(int, webhook_disable_after, 50,
 ABSL_FLAG(int, webhook_workers, 16,
           "webhook attempts sent at once (1 to 256); a slow receiver holds "
           "one of them for at most --webhook_timeout");
+ABSL_FLAG(absl::Duration, housekeeping_interval, absl::Minutes(1),
+          "how often replaced secrets past their overlap window are erased "
+          "(1s to 1h)");
+ABSL_FLAG(absl::Duration, previous_secret_ttl_cap, absl::Hours(24),
+          "the longest a replaced webhook secret keeps signing beside the new "
+          "one, whatever previousSecretTtl asks (1s to 24h)");
 ABSL_FLAG(absl::Duration, simulated_commit_latency, absl::ZeroDuration(),
           "testing only: delay added before every store commit, to emulate a "
           "slow disk");
@@ -155,6 +161,22 @@ int main(int argc, char** argv) {
   options.delivery.timeout = absl::GetFlag(FLAGS_webhook_timeout);
   options.delivery.disable_after = absl::GetFlag(FLAGS_webhook_disable_after);
   options.delivery.workers = absl::GetFlag(FLAGS_webhook_workers);
+  options.previous_secret_ttl_cap =
+      absl::GetFlag(FLAGS_previous_secret_ttl_cap);
+  options.delivery.housekeeping_interval =
+      absl::GetFlag(FLAGS_housekeeping_interval);
+  if (options.delivery.housekeeping_interval < absl::Seconds(1) ||
+      options.delivery.housekeeping_interval > absl::Hours(1)) {
+    std::cerr << "integrator-server: --housekeeping_interval must be 1s to "
+                 "1h\n";
+    return 2;
+  }
+  if (options.previous_secret_ttl_cap < absl::Seconds(1) ||
+      options.previous_secret_ttl_cap > absl::Hours(24)) {
+    std::cerr << "integrator-server: --previous_secret_ttl_cap must be 1s to "
+                 "24h\n";
+    return 2;
+  }
   if (options.delivery.timeout < absl::Milliseconds(100) ||
       options.delivery.timeout > absl::Minutes(5) ||
       options.delivery.disable_after < 1 ||

@@ -139,8 +139,9 @@ absl::Status IntegratorServer::Start() {
   }
   authenticator_ =
       std::make_unique<auth::Authenticator>(credential_store, sealer_.get());
-  core_ = std::make_unique<core::IntegratorCore>(store_.get(), sealer_.get(),
-                                                 authenticator_.get());
+  core_ = std::make_unique<core::IntegratorCore>(
+      store_.get(), sealer_.get(), authenticator_.get(),
+      options_.previous_secret_ttl_cap);
   pipeline_ =
       std::make_unique<core::CallPipeline>(store_.get(), authenticator_.get());
   webhook_core_ = std::make_unique<core::WebhookCore>(

@@ -87,6 +87,8 @@ struct ServerOptions {
   // Webhook targets: http URLs and private addresses are for local tests
   // only (DESIGN.md, "SSRF guard").
   core::WebhookOptions webhooks;
+  // The longest overlap a secret rotation may ask for (at most 24 h).
+  absl::Duration previous_secret_ttl_cap = absl::Hours(24);
   // Whether this process delivers webhooks, and how (its http and private
   // target settings are those of `webhooks`).
   bool deliver_webhooks = true;

@@ -1,5 +1,6 @@
 #include "server/core/integrator_core.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -22,9 +23,17 @@ void IntegratorCore::UpdateWebhookSecret(
       !s.ok()) {
     return done(s);
   }
+  absl::StatusOr<absl::Duration> keep_previous =
+      service::PreviousSecretTtl(request);
+  if (!keep_previous.ok()) return done(keep_previous.status());
   absl::StatusOr<std::string> target =
       service::ResolveTargetIntegrator(*principal, request.integrator_id());
   if (!target.ok()) return done(target.status());
+  const int64_t keep_previous_until_ms =
+      *keep_previous > absl::ZeroDuration()
+          ? absl::ToUnixMillis(absl::Now() + std::min(*keep_previous,
+                                                      previous_secret_ttl_cap_))
+          : 0;
 
   const SecretSealer* sealer = sealer_;
   const bool is_signed = principal->signature_use.has_value();
@@ -46,7 +55,7 @@ void IntegratorCore::UpdateWebhookSecret(
           done(PublicStoreError(status, {"integrator", id}, id, request_id));
         }
       },
-      std::move(principal->signature_use));
+      std::move(principal->signature_use), keep_previous_until_ms);
 }
 
 void IntegratorCore::GetStoreStats(const CallContext& context,

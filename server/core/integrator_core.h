@@ -9,7 +9,8 @@
 //   validates, resolves the target integrator, seals the secret under the
 //   master key with the row's next version, and reports OK only when the
 //   store reports the write durable; a signed request's signature is spent
-//   in the same write.
+//   in the same write. A previous_secret_ttl (0 to 24 h, capped at
+//   `previous_secret_ttl_cap`) keeps the replaced secret signing that long.
 // - GetStoreStats (scope admin:integrators) reports the store's counters.
 // - `done` is called exactly once, possibly on a store thread; `response` is
 //   filled before an OK and must live until then. The request is read only
@@ -26,6 +27,7 @@
 
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "integrator/v1/integrator.pb.h"
 #include "integrator/v1/operator.pb.h"
 #include "server/auth/authenticator.h"
@@ -40,8 +42,12 @@ class IntegratorCore {
   using Done = absl::AnyInvocable<void(absl::Status)>;
 
   IntegratorCore(Store* store, const SecretSealer* sealer,
-                 const auth::Authenticator* authenticator)
-      : store_(store), sealer_(sealer), authenticator_(authenticator) {}
+                 const auth::Authenticator* authenticator,
+                 absl::Duration previous_secret_ttl_cap = absl::Hours(24))
+      : store_(store),
+        sealer_(sealer),
+        authenticator_(authenticator),
+        previous_secret_ttl_cap_(previous_secret_ttl_cap) {}
 
   void UpdateWebhookSecret(const CallContext& context,
                            const v1::UpdateWebhookSecretRequest& request,
@@ -56,6 +62,7 @@ class IntegratorCore {
   Store* store_;
   const SecretSealer* sealer_;
   const auth::Authenticator* authenticator_;
+  const absl::Duration previous_secret_ttl_cap_;
 };
 
 }  // namespace integrator::core

@@ -47,6 +47,19 @@ absl::Status ValidateWebhookSecret(absl::string_view secret) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<absl::Duration> PreviousSecretTtl(
+    const v1::UpdateWebhookSecretRequest& request) {
+  if (!request.has_previous_secret_ttl()) return absl::ZeroDuration();
+  const google::protobuf::Duration& ttl = request.previous_secret_ttl();
+  const absl::Duration value =
+      absl::Seconds(ttl.seconds()) + absl::Nanoseconds(ttl.nanos());
+  if (ttl.seconds() < 0 || ttl.nanos() < 0 || value > kMaxPreviousSecretTtl) {
+    return FieldError("previous_secret_ttl",
+                      "previous_secret_ttl must be 0 to 24 hours");
+  }
+  return value;
+}
+
 absl::StatusOr<std::string> ResolveTargetIntegrator(
     const auth::Principal& principal, absl::string_view requested_id) {
   if (!principal.integrator_id.empty()) {

@@ -25,6 +25,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "integrator/v1/integrator.pb.h"
 #include "server/auth/principal.h"
 
 namespace integrator::service {
@@ -40,6 +42,12 @@ std::optional<size_t> CountUtf8CodePoints(absl::string_view text);
 bool IsValidIntegratorId(absl::string_view id);
 
 absl::Status ValidateWebhookSecret(absl::string_view secret);
+
+// The request's previous_secret_ttl: 0 (unset) to 24 h, else a 400 on
+// `previous_secret_ttl`.
+inline constexpr absl::Duration kMaxPreviousSecretTtl = absl::Hours(24);
+absl::StatusOr<absl::Duration> PreviousSecretTtl(
+    const v1::UpdateWebhookSecretRequest& request);
 
 absl::StatusOr<std::string> ResolveTargetIntegrator(
     const auth::Principal& principal, absl::string_view requested_id);

@@ -143,9 +143,25 @@ void MemoryStore::RecordSignatureUse(SignatureUse use, DoneFn done) {
   done(std::move(result));
 }
 
+void MemoryStore::ReplaceSecretLocked(const std::string& integrator_id,
+                                      SealedSecret sealed,
+                                      int64_t keep_previous_until_ms) {
+  WebhookSecrets& secrets = webhook_secrets_[integrator_id];
+  const bool had_one = secrets.current.version > 0;
+  if (keep_previous_until_ms > 0 && had_one) {
+    secrets.previous = std::move(secrets.current);
+    secrets.previous_expires_at_ms = keep_previous_until_ms;
+  } else {
+    secrets.previous.reset();
+    secrets.previous_expires_at_ms = 0;
+  }
+  secrets.current = std::move(sealed);
+}
+
 void MemoryStore::UpdateWebhookSecret(std::string integrator_id, SealFn seal,
                                       DoneFn done,
-                                      std::optional<SignatureUse> signature) {
+                                      std::optional<SignatureUse> signature,
+                                      int64_t keep_previous_until_ms) {
   // Sealing happens outside the lock, for the version read just before; the
   // commit checks that no other write took that version meanwhile and seals
   // again if one did. So concurrent calls, and the key lookups of every
@@ -156,7 +172,8 @@ void MemoryStore::UpdateWebhookSecret(std::string integrator_id, SealFn seal,
   constexpr int kOptimisticTries = 3;
   for (int attempt = 1;; ++attempt) {
     if (attempt > kOptimisticTries) {
-      result = UpdateWebhookSecretLocked(integrator_id, seal, signature);
+      result = UpdateWebhookSecretLocked(integrator_id, seal, signature,
+                                         keep_previous_until_ms);
       break;
     }
     int64_t version = 0;
@@ -171,7 +188,7 @@ void MemoryStore::UpdateWebhookSecret(std::string integrator_id, SealFn seal,
         break;
       }
       auto it = webhook_secrets_.find(integrator_id);
-      if (it != webhook_secrets_.end()) version = it->second.version;
+      if (it != webhook_secrets_.end()) version = it->second.current.version;
     }
     absl::StatusOr<SealedSecret> sealed = seal(version + 1);
     if (!sealed.ok()) {
@@ -185,13 +202,14 @@ void MemoryStore::UpdateWebhookSecret(std::string integrator_id, SealFn seal,
     }
     auto it = webhook_secrets_.find(integrator_id);
     const int64_t current =
-        it == webhook_secrets_.end() ? 0 : it->second.version;
+        it == webhook_secrets_.end() ? 0 : it->second.current.version;
     if (current != version) continue;  // another write won; seal again
     if (signature.has_value()) {
       result = InsertSignatureUseLocked(*signature);
       if (!result.ok()) break;
     }
-    webhook_secrets_[integrator_id] = std::move(*sealed);
+    ReplaceSecretLocked(integrator_id, std::move(*sealed),
+                        keep_previous_until_ms);
     ++updates_;
     break;
   }
@@ -200,14 +218,16 @@ void MemoryStore::UpdateWebhookSecret(std::string integrator_id, SealFn seal,
 
 absl::Status MemoryStore::UpdateWebhookSecretLocked(
     const std::string& integrator_id, SealFn& seal,
-    const std::optional<SignatureUse>& signature) {
+    const std::optional<SignatureUse>& signature,
+    int64_t keep_previous_until_ms) {
   absl::MutexLock lock(&mu_);
   if (closed_) return absl::UnavailableError("the store is shutting down");
   if (!integrators_.contains(integrator_id)) {
     return absl::NotFoundError("integrator not found");
   }
   auto it = webhook_secrets_.find(integrator_id);
-  const int64_t version = it == webhook_secrets_.end() ? 0 : it->second.version;
+  const int64_t version =
+      it == webhook_secrets_.end() ? 0 : it->second.current.version;
   absl::StatusOr<SealedSecret> sealed = seal(version + 1);
   if (!sealed.ok()) return sealed.status();
   if (signature.has_value()) {
@@ -215,7 +235,8 @@ absl::Status MemoryStore::UpdateWebhookSecretLocked(
       return s;
     }
   }
-  webhook_secrets_[integrator_id] = std::move(*sealed);
+  ReplaceSecretLocked(integrator_id, std::move(*sealed),
+                      keep_previous_until_ms);
   ++updates_;
   return absl::OkStatus();
 }
@@ -227,13 +248,45 @@ absl::StatusOr<SealedSecret> MemoryStore::GetWebhookSecret(
   if (it == webhook_secrets_.end()) {
     return absl::NotFoundError("no webhook secret is set");
   }
-  return it->second;
+  return it->second.current;
+}
+
+absl::StatusOr<WebhookSecrets> MemoryStore::GetWebhookSecrets(
+    absl::string_view integrator_id, int64_t now_ms) {
+  absl::ReaderMutexLock lock(&mu_);
+  auto it = webhook_secrets_.find(integrator_id);
+  if (it == webhook_secrets_.end()) {
+    return absl::NotFoundError("no webhook secret is set");
+  }
+  WebhookSecrets secrets = it->second;
+  if (secrets.previous_expires_at_ms <= now_ms) {
+    secrets.previous.reset();
+    secrets.previous_expires_at_ms = 0;
+  }
+  return secrets;
+}
+
+absl::StatusOr<int> MemoryStore::EraseExpiredPreviousSecrets(int64_t now_ms) {
+  absl::MutexLock lock(&mu_);
+  int erased = 0;
+  for (auto& [id, secrets] : webhook_secrets_) {
+    if (secrets.previous.has_value() &&
+        secrets.previous_expires_at_ms <= now_ms) {
+      secrets.previous.reset();
+      secrets.previous_expires_at_ms = 0;
+      ++erased;
+    }
+  }
+  return erased;
 }
 
 absl::StatusOr<std::vector<std::string>> MemoryStore::SealedKeyIds() {
   absl::ReaderMutexLock lock(&mu_);
   std::set<std::string> ids;
-  for (const auto& [id, sealed] : webhook_secrets_) ids.insert(sealed.key_id);
+  for (const auto& [id, secrets] : webhook_secrets_) {
+    ids.insert(secrets.current.key_id);
+    if (secrets.previous.has_value()) ids.insert(secrets.previous->key_id);
+  }
   for (const auto& [id, key] : signing_keys_) {
     ids.insert(key.sealed_secret.key_id);
   }

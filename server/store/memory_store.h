@@ -40,10 +40,15 @@ class MemoryStore : public Store {
       absl::string_view key_id) override;
   absl::Status RevokeSigningKey(absl::string_view key_id) override;
   void RecordSignatureUse(SignatureUse use, DoneFn done) override;
+  using WebhookSecretStore::UpdateWebhookSecret;
   void UpdateWebhookSecret(std::string integrator_id, SealFn seal, DoneFn done,
-                           std::optional<SignatureUse> signature) override;
+                           std::optional<SignatureUse> signature,
+                           int64_t keep_previous_until_ms) override;
   absl::StatusOr<SealedSecret> GetWebhookSecret(
       absl::string_view integrator_id) override;
+  absl::StatusOr<WebhookSecrets> GetWebhookSecrets(
+      absl::string_view integrator_id, int64_t now_ms) override;
+  absl::StatusOr<int> EraseExpiredPreviousSecrets(int64_t now_ms) override;
   absl::StatusOr<std::vector<std::string>> SealedKeyIds() override;
   StoreStats Stats() override;
   WebhookStore& webhooks() override { return webhooks_; }
@@ -55,7 +60,13 @@ class MemoryStore : public Store {
   // The pessimistic path of UpdateWebhookSecret: seals under the lock.
   absl::Status UpdateWebhookSecretLocked(
       const std::string& integrator_id, SealFn& seal,
-      const std::optional<SignatureUse>& signature) ABSL_LOCKS_EXCLUDED(mu_);
+      const std::optional<SignatureUse>& signature,
+      int64_t keep_previous_until_ms) ABSL_LOCKS_EXCLUDED(mu_);
+  // Makes `sealed` the current secret, keeping the replaced one until
+  // `keep_previous_until_ms` (0: erased now).
+  void ReplaceSecretLocked(const std::string& integrator_id,
+                           SealedSecret sealed, int64_t keep_previous_until_ms)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status InsertSignatureUseLocked(const SignatureUse& use)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
@@ -64,7 +75,7 @@ class MemoryStore : public Store {
   std::map<std::string, Integrator> integrators_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, ApiKeyRecord> keys_by_hash_
       ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<std::string, SealedSecret> webhook_secrets_
+  absl::flat_hash_map<std::string, WebhookSecrets> webhook_secrets_
       ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, SigningKeyRecord> signing_keys_
       ABSL_GUARDED_BY(mu_);

@@ -95,6 +95,14 @@ CREATE INDEX webhook_deliveries_by_webhook
   ON webhook_deliveries(webhook_id, created_at_ms, id);
 CREATE INDEX webhook_deliveries_by_event ON webhook_deliveries(event_id);
 )sql",
+    // 4: the previous webhook secret, kept through a rotation's overlap.
+    R"sql(
+ALTER TABLE webhook_secrets ADD COLUMN prev_version BIGINT;
+ALTER TABLE webhook_secrets ADD COLUMN prev_key_id TEXT;
+ALTER TABLE webhook_secrets ADD COLUMN prev_nonce BYTEA;
+ALTER TABLE webhook_secrets ADD COLUMN prev_ciphertext BYTEA;
+ALTER TABLE webhook_secrets ADD COLUMN prev_expires_at_ms BIGINT;
+)sql",
 };
 
 // Any constant shared by every replica: the advisory lock of migrations.

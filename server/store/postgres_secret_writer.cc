@@ -142,6 +142,10 @@ void PgSecretWriter::WriteBatch(std::vector<Update>& batch) {
               " nonce, ciphertext, updated_at_ms)"
               " VALUES($1, $2, $3, $4, $5, $6)"
               " ON CONFLICT(integrator_id) DO UPDATE SET"
+              // Only updates without an overlap window come here: the
+              // replaced secret is erased with the write.
+              " prev_version=NULL, prev_key_id=NULL, prev_nonce=NULL,"
+              " prev_ciphertext=NULL, prev_expires_at_ms=NULL,"
               " version=excluded.version, key_id=excluded.key_id,"
               " nonce=excluded.nonce, ciphertext=excluded.ciphertext,"
               " updated_at_ms=excluded.updated_at_ms",

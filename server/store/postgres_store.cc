@@ -270,16 +270,21 @@ void PostgresStore::RecordSignatureUse(SignatureUse use, DoneFn done) {
 
 void PostgresStore::UpdateWebhookSecret(std::string integrator_id, SealFn seal,
                                         DoneFn done,
-                                        std::optional<SignatureUse> signature) {
+                                        std::optional<SignatureUse> signature,
+                                        int64_t keep_previous_until_ms) {
   if (closed_) {
     return done(absl::UnavailableError("the store is shutting down"));
   }
-  if (!signature.has_value()) {
+  // The batch writer keeps only each integrator's last update of a batch;
+  // a rotation that keeps the previous secret must see exactly the one it
+  // replaces, so it takes a transaction of its own.
+  if (!signature.has_value() && keep_previous_until_ms == 0) {
     return secret_writer_->Submit(std::move(integrator_id), std::move(seal),
                                   std::move(done));
   }
   pool_->Submit([this, id = std::move(integrator_id), seal = std::move(seal),
-                 done = std::move(done), signature = std::move(signature)](
+                 done = std::move(done), signature = std::move(signature),
+                 keep_previous_until_ms](
                     absl::StatusOr<PgConnection*> conn) mutable {
     if (!conn.ok()) return done(conn.status());
     absl::Status s =
@@ -301,12 +306,22 @@ void PostgresStore::UpdateWebhookSecret(std::string integrator_id, SealFn seal,
               " nonce, ciphertext, updated_at_ms)"
               " VALUES($1, $2, $3, $4, $5, $6)"
               " ON CONFLICT(integrator_id) DO UPDATE SET"
+              " prev_version=CASE WHEN $7::bigint>0"
+              "   THEN webhook_secrets.version END,"
+              " prev_key_id=CASE WHEN $7::bigint>0"
+              "   THEN webhook_secrets.key_id END,"
+              " prev_nonce=CASE WHEN $7::bigint>0"
+              "   THEN webhook_secrets.nonce END,"
+              " prev_ciphertext=CASE WHEN $7::bigint>0"
+              "   THEN webhook_secrets.ciphertext END,"
+              " prev_expires_at_ms=CASE WHEN $7::bigint>0 THEN $7::bigint END,"
               " version=excluded.version, key_id=excluded.key_id,"
               " nonce=excluded.nonce, ciphertext=excluded.ciphertext,"
               " updated_at_ms=excluded.updated_at_ms",
               {PgParam::Text(id), PgParam::Int(sealed->version),
                PgParam::Text(sealed->key_id), PgParam::Bytes(sealed->nonce),
-               PgParam::Bytes(sealed->ciphertext), PgParam::Int(NowMs())});
+               PgParam::Bytes(sealed->ciphertext), PgParam::Int(NowMs()),
+               PgParam::Int(keep_previous_until_ms)});
         });
     if (s.ok()) {
       ++commits_;
@@ -329,10 +344,41 @@ absl::StatusOr<SealedSecret> PostgresStore::GetWebhookSecret(
       "no webhook secret is set");
 }
 
+absl::StatusOr<WebhookSecrets> PostgresStore::GetWebhookSecrets(
+    absl::string_view integrator_id, int64_t now_ms) {
+  absl::StatusOr<PgRows> rows = Query(
+      "SELECT version, key_id, nonce, ciphertext, prev_version,"
+      " prev_key_id, prev_nonce, prev_ciphertext, prev_expires_at_ms"
+      " FROM webhook_secrets WHERE integrator_id=$1",
+      {PgParam::Text(integrator_id)});
+  if (!rows.ok()) return rows.status();
+  if (rows->size() == 0) return absl::NotFoundError("no webhook secret is set");
+  WebhookSecrets secrets;
+  secrets.current = SealedSecret{rows->Int(0, 0), rows->Text(0, 1),
+                                 rows->Bytes(0, 2), rows->Bytes(0, 3)};
+  if (!rows->IsNull(0, 4) && rows->Int(0, 8) > now_ms) {
+    secrets.previous = SealedSecret{rows->Int(0, 4), rows->Text(0, 5),
+                                    rows->Bytes(0, 6), rows->Bytes(0, 7)};
+    secrets.previous_expires_at_ms = rows->Int(0, 8);
+  }
+  return secrets;
+}
+
+absl::StatusOr<int> PostgresStore::EraseExpiredPreviousSecrets(int64_t now_ms) {
+  absl::StatusOr<PgRows> rows = Query(
+      "UPDATE webhook_secrets SET prev_version=NULL, prev_key_id=NULL,"
+      " prev_nonce=NULL, prev_ciphertext=NULL, prev_expires_at_ms=NULL"
+      " WHERE prev_expires_at_ms IS NOT NULL AND prev_expires_at_ms<=$1",
+      {PgParam::Int(now_ms)});
+  if (!rows.ok()) return rows.status();
+  return static_cast<int>(rows->affected());
+}
+
 absl::StatusOr<std::vector<std::string>> PostgresStore::SealedKeyIds() {
   absl::StatusOr<PgRows> rows = Query(
       "SELECT key_id FROM webhook_secrets UNION"
-      " SELECT sealing_key_id FROM signing_keys ORDER BY 1");
+      " SELECT prev_key_id FROM webhook_secrets WHERE prev_key_id IS NOT NULL"
+      " UNION SELECT sealing_key_id FROM signing_keys ORDER BY 1");
   if (!rows.ok()) return rows.status();
   std::vector<std::string> ids;
   for (int i = 0; i < rows->size(); ++i) ids.push_back(rows->Text(i, 0));

@@ -74,10 +74,15 @@ class PostgresStore : public Store {
   absl::Status RevokeSigningKey(absl::string_view key_id) override;
   void RecordSignatureUse(SignatureUse use, DoneFn done) override;
 
+  using WebhookSecretStore::UpdateWebhookSecret;
   void UpdateWebhookSecret(std::string integrator_id, SealFn seal, DoneFn done,
-                           std::optional<SignatureUse> signature) override;
+                           std::optional<SignatureUse> signature,
+                           int64_t keep_previous_until_ms) override;
   absl::StatusOr<SealedSecret> GetWebhookSecret(
       absl::string_view integrator_id) override;
+  absl::StatusOr<WebhookSecrets> GetWebhookSecrets(
+      absl::string_view integrator_id, int64_t now_ms) override;
+  absl::StatusOr<int> EraseExpiredPreviousSecrets(int64_t now_ms) override;
 
   absl::StatusOr<std::vector<std::string>> SealedKeyIds() override;
   WebhookStore& webhooks() override { return webhooks_; }

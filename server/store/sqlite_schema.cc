@@ -97,6 +97,14 @@ CREATE INDEX webhook_deliveries_by_webhook
   ON webhook_deliveries(webhook_id, created_at_ms, id);
 CREATE INDEX webhook_deliveries_by_event ON webhook_deliveries(event_id);
 )sql",
+    // 4: the previous webhook secret, kept through a rotation's overlap.
+    R"sql(
+ALTER TABLE webhook_secrets ADD COLUMN prev_version INTEGER;
+ALTER TABLE webhook_secrets ADD COLUMN prev_key_id TEXT;
+ALTER TABLE webhook_secrets ADD COLUMN prev_nonce BLOB;
+ALTER TABLE webhook_secrets ADD COLUMN prev_ciphertext BLOB;
+ALTER TABLE webhook_secrets ADD COLUMN prev_expires_at_ms INTEGER;
+)sql",
 };
 
 }  // namespace

@@ -325,15 +325,16 @@ void SqliteStore::RecordSignatureUse(SignatureUse use, DoneFn done) {
 
 void SqliteStore::UpdateWebhookSecret(std::string integrator_id, SealFn seal,
                                       DoneFn done,
-                                      std::optional<SignatureUse> signature) {
+                                      std::optional<SignatureUse> signature,
+                                      int64_t keep_previous_until_ms) {
   // A signed update writes twice, so it needs its own savepoint.
   const GroupCommitWriter::WriteKind kind =
       signature.has_value() ? GroupCommitWriter::WriteKind::kGeneral
                             : GroupCommitWriter::WriteKind::kAtomicUpdate;
   writer_.Submit(
       [id = std::move(integrator_id), seal = std::move(seal),
-       signature =
-           std::move(signature)](SqliteConnection& db) mutable -> absl::Status {
+       signature = std::move(signature),
+       keep_previous_until_ms](SqliteConnection& db) mutable -> absl::Status {
         int64_t version = 0;
         {
           absl::StatusOr<SqliteStatement> find = db.Prepare(
@@ -353,11 +354,18 @@ void SqliteStore::UpdateWebhookSecret(std::string integrator_id, SealFn seal,
         }
         absl::StatusOr<SealedSecret> sealed = seal(version + 1);
         if (!sealed.ok()) return sealed.status();
+        // SET reads the row as it was: the replaced secret moves to prev_*
+        // (or they are cleared), in the same statement.
         absl::StatusOr<SqliteStatement> upsert = db.Prepare(
             "INSERT INTO webhook_secrets(integrator_id, version, key_id, nonce,"
-            " ciphertext, updated_at_ms) VALUES(?,?,?,?,?,?)"
-            " ON CONFLICT(integrator_id) DO UPDATE SET "
-            "version=excluded.version,"
+            " ciphertext, updated_at_ms) VALUES(?1,?2,?3,?4,?5,?6)"
+            " ON CONFLICT(integrator_id) DO UPDATE SET"
+            " prev_version=CASE WHEN ?7>0 THEN version END,"
+            " prev_key_id=CASE WHEN ?7>0 THEN key_id END,"
+            " prev_nonce=CASE WHEN ?7>0 THEN nonce END,"
+            " prev_ciphertext=CASE WHEN ?7>0 THEN ciphertext END,"
+            " prev_expires_at_ms=CASE WHEN ?7>0 THEN ?7 END,"
+            " version=excluded.version,"
             " key_id=excluded.key_id, nonce=excluded.nonce,"
             " ciphertext=excluded.ciphertext,"
             " updated_at_ms=excluded.updated_at_ms");
@@ -368,6 +376,7 @@ void SqliteStore::UpdateWebhookSecret(std::string integrator_id, SealFn seal,
             .BindBlob(4, sealed->nonce)
             .BindBlob(5, sealed->ciphertext)
             .BindInt64(6, NowMs())
+            .BindInt64(7, keep_previous_until_ms)
             .Run();
       },
       std::move(done), kind);
@@ -386,10 +395,48 @@ absl::StatusOr<SealedSecret> SqliteStore::GetWebhookSecret(
       "no webhook secret is set");
 }
 
+absl::StatusOr<WebhookSecrets> SqliteStore::GetWebhookSecrets(
+    absl::string_view integrator_id, int64_t now_ms) {
+  return readers_.QueryOne<WebhookSecrets>(
+      "SELECT version, key_id, nonce, ciphertext, prev_version, prev_key_id,"
+      " prev_nonce, prev_ciphertext, prev_expires_at_ms FROM webhook_secrets"
+      " WHERE integrator_id=?",
+      [&](SqliteStatement& q) { q.BindText(1, integrator_id); },
+      [&](SqliteStatement& row) {
+        WebhookSecrets secrets;
+        secrets.current = SealedSecret{row.ColumnInt64(0), row.ColumnText(1),
+                                       row.ColumnBlob(2), row.ColumnBlob(3)};
+        if (!row.ColumnIsNull(4) && row.ColumnInt64(8) > now_ms) {
+          secrets.previous = SealedSecret{row.ColumnInt64(4), row.ColumnText(5),
+                                          row.ColumnBlob(6), row.ColumnBlob(7)};
+          secrets.previous_expires_at_ms = row.ColumnInt64(8);
+        }
+        return secrets;
+      },
+      "no webhook secret is set");
+}
+
+absl::StatusOr<int> SqliteStore::EraseExpiredPreviousSecrets(int64_t now_ms) {
+  int erased = 0;
+  absl::Status s = writer_.SubmitAndWait([&](SqliteConnection& db) {
+    absl::StatusOr<SqliteStatement> erase = db.Prepare(
+        "UPDATE webhook_secrets SET prev_version=NULL, prev_key_id=NULL,"
+        " prev_nonce=NULL, prev_ciphertext=NULL, prev_expires_at_ms=NULL"
+        " WHERE prev_expires_at_ms IS NOT NULL AND prev_expires_at_ms<=?");
+    if (!erase.ok()) return erase.status();
+    absl::Status run = erase->BindInt64(1, now_ms).Run();
+    erased = sqlite3_changes(db.get());
+    return run;
+  });
+  if (!s.ok()) return s;
+  return erased;
+}
+
 absl::StatusOr<std::vector<std::string>> SqliteStore::SealedKeyIds() {
   return readers_.QueryAll<std::string>(
       "SELECT key_id FROM webhook_secrets UNION"
-      " SELECT sealing_key_id FROM signing_keys ORDER BY 1",
+      " SELECT prev_key_id FROM webhook_secrets WHERE prev_key_id IS NOT NULL"
+      " UNION SELECT sealing_key_id FROM signing_keys ORDER BY 1",
       SqliteReaderPool::NoParameters,
       [](SqliteStatement& row) { return row.ColumnText(0); });
 }

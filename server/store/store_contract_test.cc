@@ -34,7 +34,8 @@ class StoreContractTest : public ::testing::TestWithParam<StoreFactory> {
   }
 
   absl::Status Update(const std::string& id, const std::string& ciphertext,
-                      std::optional<SignatureUse> signature = std::nullopt) {
+                      std::optional<SignatureUse> signature = std::nullopt,
+                      int64_t keep_previous_until_ms = 0) {
     absl::Notification done;
     absl::Status result;
     store_->UpdateWebhookSecret(
@@ -46,7 +47,7 @@ class StoreContractTest : public ::testing::TestWithParam<StoreFactory> {
           result = s;
           done.Notify();
         },
-        std::move(signature));
+        std::move(signature), keep_previous_until_ms);
     done.WaitForNotification();
     return result;
   }
@@ -152,6 +153,37 @@ TEST_P(StoreContractTest, SpentSignaturesOutliveTheirExpiryByTheRetention) {
   const SignatureUse replay_with_skew{"int_1:500n", now + 60'000};
   EXPECT_TRUE(absl::IsAlreadyExists(Update("itg_a", "c3", replay_with_skew)));
   EXPECT_EQ(store_->GetWebhookSecret("itg_a")->ciphertext, "c2");
+}
+
+TEST_P(StoreContractTest, ARotationKeepsThePreviousSecretForItsWindowOnly) {
+  ASSERT_TRUE(Update("itg_a", "first").ok());
+  // Nothing to keep yet on a first secret; then B replaces A, kept to 1000.
+  ASSERT_TRUE(Update("itg_a", "second", std::nullopt, 1000).ok());
+  absl::StatusOr<WebhookSecrets> secrets =
+      store_->GetWebhookSecrets("itg_a", 500);
+  ASSERT_TRUE(secrets.ok()) << secrets.status();
+  EXPECT_EQ(secrets->current.ciphertext, "second");
+  EXPECT_EQ(secrets->current.version, 2);
+  ASSERT_TRUE(secrets->previous.has_value());
+  EXPECT_EQ(secrets->previous->ciphertext, "first");
+  EXPECT_EQ(secrets->previous->version, 1);
+  EXPECT_EQ(secrets->previous_expires_at_ms, 1000);
+  // Closed at 1000: no longer offered, then erased.
+  EXPECT_FALSE(store_->GetWebhookSecrets("itg_a", 1000)->previous.has_value());
+  EXPECT_EQ(*store_->EraseExpiredPreviousSecrets(999), 0);
+  EXPECT_EQ(*store_->EraseExpiredPreviousSecrets(1000), 1);
+  EXPECT_FALSE(store_->GetWebhookSecrets("itg_a", 0)->previous.has_value());
+  // A rotation keeps exactly the secret it replaced; an update without a
+  // window erases the previous one at once.
+  ASSERT_TRUE(Update("itg_a", "third", std::nullopt, 5000).ok());
+  ASSERT_TRUE(Update("itg_a", "fourth", std::nullopt, 6000).ok());
+  secrets = store_->GetWebhookSecrets("itg_a", 0);
+  EXPECT_EQ(secrets->previous->ciphertext, "third");
+  EXPECT_EQ(secrets->previous_expires_at_ms, 6000);
+  ASSERT_TRUE(Update("itg_a", "fifth").ok());
+  EXPECT_FALSE(store_->GetWebhookSecrets("itg_a", 0)->previous.has_value());
+  EXPECT_TRUE(
+      absl::IsNotFound(store_->GetWebhookSecrets("itg_zz", 0).status()));
 }
 
 TEST_P(StoreContractTest, WritesAfterCloseAreUnavailable) {

@@ -43,6 +43,7 @@ absl::Status DeliveryEngine::Start() {
     if (absl::Status s = webhooks_->ReleaseLeases(); !s.ok()) return s;
   }
   claimer_ = std::thread([this] { Claim(); });
+  housekeeper_ = std::thread([this] { Housekeep(); });
   for (int i = 0; i < options_.workers; ++i) {
     workers_.emplace_back([this] { Work(); });
   }
@@ -69,6 +70,7 @@ void DeliveryEngine::Shutdown(absl::Duration drain) {
   }
   abort_ = true;
   if (claimer_.joinable()) claimer_.join();
+  if (housekeeper_.joinable()) housekeeper_.join();
   for (std::thread& worker : workers_) worker.join();
   workers_.clear();
 }
@@ -113,6 +115,28 @@ void DeliveryEngine::Claim() {
   }
 }
 
+void DeliveryEngine::Housekeep() {
+  for (;;) {
+    {
+      absl::MutexLock lock(&mu_);
+      auto stopping = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return stopping_;
+      };
+      if (mu_.AwaitWithTimeout(absl::Condition(&stopping),
+                               options_.housekeeping_interval)) {
+        return;
+      }
+    }
+    absl::StatusOr<int> erased =
+        secrets_->EraseExpiredPreviousSecrets(Millis(absl::Now()));
+    if (!erased.ok() || *erased > 0) {
+      rpc::RequestLog().Write(absl::StrCat(
+          "face=housekeeping erased_previous_secrets=",
+          erased.ok() ? absl::StrCat(*erased) : erased.status().ToString()));
+    }
+  }
+}
+
 void DeliveryEngine::Work() {
   WebhookSender sender;
   for (;;) {
@@ -136,24 +160,45 @@ void DeliveryEngine::Work() {
 
 absl::StatusOr<HeaderList> DeliveryEngine::Headers(
     const ClaimedDelivery& delivery) const {
+  // Webhook-Id is also Standard Webhooks' webhook-id (header names are
+  // case-insensitive): the delivery id, stable across attempts.
   HeaderList headers = {{"Content-Type", "application/json"},
                         {"Webhook-Id", delivery.delivery_id},
                         {"Webhook-Event", delivery.event_type}};
-  absl::StatusOr<SealedSecret> sealed =
-      secrets_->GetWebhookSecret(delivery.integrator_id);
-  if (absl::IsNotFound(sealed.status())) return headers;  // no Signature
+  const absl::Time now = absl::Now();
+  absl::StatusOr<WebhookSecrets> sealed =
+      secrets_->GetWebhookSecrets(delivery.integrator_id, Millis(now));
+  if (absl::IsNotFound(sealed.status())) return headers;  // nothing signed
   if (!sealed.ok()) {
     return absl::UnavailableError("the webhook secret could not be read");
   }
-  absl::StatusOr<std::string> opened = sealer_->Open(
-      SealPurpose::kWebhookSecret, delivery.integrator_id, *sealed);
-  if (!opened.ok()) {
-    return absl::InternalError("the webhook secret could not be opened");
+  // Newest first: the contract's Signature is the current secret's alone;
+  // Standard Webhooks gets an entry per live secret.
+  std::vector<const SealedSecret*> live = {&sealed->current};
+  if (sealed->previous.has_value()) live.push_back(&*sealed->previous);
+  const int64_t timestamp = absl::ToUnixSeconds(now);
+  std::string standard;
+  for (const SealedSecret* one : live) {
+    absl::StatusOr<std::string> opened = sealer_->Open(
+        SealPurpose::kWebhookSecret, delivery.integrator_id, *one);
+    if (!opened.ok()) {
+      return absl::InternalError("the webhook secret could not be opened");
+    }
+    const crypto::SecretString secret(*opened);
+    crypto::Wipe(*opened);
+    if (one == &sealed->current) {
+      headers.emplace_back(std::string(kSignatureHeader),
+                           WebhookSignature(secret.view(), delivery.body));
+    }
+    absl::StrAppend(
+        &standard, standard.empty() ? "" : " ",
+        StandardWebhookSignature(secret.view(), delivery.delivery_id, timestamp,
+                                 delivery.body));
   }
-  const crypto::SecretString secret(*opened);
-  crypto::Wipe(*opened);
-  headers.emplace_back(std::string(kSignatureHeader),
-                       WebhookSignature(secret.view(), delivery.body));
+  headers.emplace_back(std::string(kStandardTimestampHeader),
+                       absl::StrCat(timestamp));
+  headers.emplace_back(std::string(kStandardSignatureHeader),
+                       std::move(standard));
   return headers;
 }
 

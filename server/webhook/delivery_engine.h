@@ -21,6 +21,8 @@
 //   repeats the attempt (same Webhook-Id) once the lease (timeout + 30 s)
 //   ends, or at the next start when `release_leases_at_start` (a store
 //   served by this process alone).
+// - Every `housekeeping_interval` a housekeeping thread erases previous
+//   secrets whose overlap window closed.
 // - Shutdown() stops claiming, lets attempts in flight finish within
 //   `drain`, cuts the rest short without recording them (a shutdown is no
 //   fault of the receiver), and leaves every unsent delivery pending.
@@ -62,6 +64,9 @@ struct DeliveryOptions {
   // Resolves webhook hosts; null means the system's resolver.
   const HostResolver* resolver = nullptr;
   bool release_leases_at_start = false;
+  // How often expired previous secrets are erased (and, with retention,
+  // old deliveries pruned).
+  absl::Duration housekeeping_interval = absl::Minutes(1);
 };
 
 class DeliveryEngine {
@@ -79,6 +84,7 @@ class DeliveryEngine {
  private:
   void Claim();
   void Work();
+  void Housekeep();
   void Deliver(WebhookSender& sender, const ClaimedDelivery& delivery);
   // The headers of one attempt, Signature included when a secret is set;
   // an error when the secret exists but cannot be read.
@@ -100,6 +106,7 @@ class DeliveryEngine {
   // Set past the drain time: attempts still running are cut short.
   std::atomic<bool> abort_{false};
   std::thread claimer_;
+  std::thread housekeeper_;
   std::vector<std::thread> workers_;
 };
 

@@ -16,6 +16,7 @@
 #ifndef INTEGRATOR_SERVER_WEBHOOK_WEBHOOK_SIGNATURE_H_
 #define INTEGRATOR_SERVER_WEBHOOK_WEBHOOK_SIGNATURE_H_
 
+#include <cstdint>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -30,6 +31,21 @@ std::string WebhookSignature(absl::string_view secret,
 bool VerifyWebhookSignature(absl::string_view secret,
                             absl::string_view raw_body,
                             absl::string_view header_value);
+
+// Standard Webhooks (standardwebhooks.com): one `webhook-signature` entry,
+// "v1," and the base64 HMAC-SHA256 of "{id}.{timestamp}.{body}" under the
+// secret's bytes. A receiver's Standard Webhooks library takes the secret
+// as "whsec_" + base64(secret bytes).
+inline constexpr absl::string_view kStandardIdHeader = "webhook-id";
+inline constexpr absl::string_view kStandardTimestampHeader =
+    "webhook-timestamp";
+inline constexpr absl::string_view kStandardSignatureHeader =
+    "webhook-signature";
+
+std::string StandardWebhookSignature(absl::string_view secret,
+                                     absl::string_view message_id,
+                                     int64_t timestamp_seconds,
+                                     absl::string_view raw_body);
 
 }  // namespace integrator::webhook
 

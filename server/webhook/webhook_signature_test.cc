@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "absl/strings/escaping.h"
 #include "gtest/gtest.h"
 
 namespace integrator::webhook {
@@ -32,6 +33,16 @@ TEST(WebhookSignatureTest, VerifyRejectsWrongSecretCaseAndLength) {
   }
   EXPECT_FALSE(VerifyWebhookSignature("s", "{}", sig.substr(0, 63)));
   EXPECT_FALSE(VerifyWebhookSignature("s", "{}", ""));
+}
+
+TEST(WebhookSignatureTest, StandardWebhooksMatchesTheSpecificationsExample) {
+  // The Standard Webhooks example: secret
+  // "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" is these bytes.
+  std::string key;
+  ASSERT_TRUE(absl::Base64Unescape("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", &key));
+  EXPECT_EQ(StandardWebhookSignature(key, "msg_p5jXN8AQM9LWM0D4loKWxJek",
+                                     1614265330, "{\"test\": 2432232314}"),
+            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
 }
 
 }  // namespace

@@ -1,0 +1,169 @@
+// Webhooks in production, end to end against a real receiver on loopback:
+// Standard Webhooks headers checked with the official `standardwebhooks`
+// package (pinned in the lockfile), and secret rotation with an overlap
+// window. Nothing here uses the project's own signing code.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { Webhook } from 'standardwebhooks';
+import { curl } from './lib/curl.mjs';
+import { startReceiver } from './lib/webhook_receiver.mjs';
+import { makeDataDir, startServer, adminOk, reflectedClients, call, grpc } from './lib/harness.mjs';
+
+const HOOKS = '/v1/integrator/webhooks';
+// A 60 s overlap asked for is capped at 3 s, and housekeeping runs every
+// second, so a test sees a whole window.
+const FLAGS = ['--webhook_allow_http', '--webhook_allow_private_targets', '--webhook_retry_schedule=1s,1s',
+  '--webhook_timeout=2s', '--previous_secret_ttl_cap=3s', '--housekeeping_interval=1s'];
+
+let data, server, receiver, clients, publisherKey;
+
+before(async () => {
+  data = makeDataDir();
+  server = await startServer(data, FLAGS);
+  receiver = await startReceiver();
+  publisherKey = await adminOk(data, ['create-key', '--service', 'payments', '--scopes', 'publish:events']);
+  clients = await reflectedClients(server.address);
+});
+
+after(async () => {
+  clients?.close();
+  await server?.stop();
+  await receiver?.close();
+  data?.remove();
+});
+
+// What a receiver passes to a Standard Webhooks library for our secret.
+const standardSecret = (secret) => `whsec_${Buffer.from(secret, 'utf8').toString('base64')}`;
+const hmac = (secret, body) => createHmac('sha256', secret).update(body).digest('hex');
+
+async function newIntegrator(name) {
+  const id = await adminOk(data, ['create-integrator', '--name', name]);
+  const key = await adminOk(data, ['create-key', '--integrator', id,
+    '--scopes', 'read:webhooks,write:webhooks,write:webhook-secret']);
+  return { id, key };
+}
+
+const api = (method, route, key, body) => curl(`${server.baseUrl}${route}`, {
+  method,
+  body,
+  headers: { Authorization: `Bearer ${key}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+});
+
+async function subscribe(integrator, receiverPath, events = ['payment.created']) {
+  const res = await api('POST', HOOKS, integrator.key, JSON.stringify({ url: receiver.url(receiverPath), events }));
+  assert.equal(res.status, 200, res.body);
+  return res.json;
+}
+
+async function setSecret(integrator, secret, extra = {}) {
+  const res = await api('PUT', '/v1/integrator/webhook-secret', integrator.key, JSON.stringify({ secret, ...extra }));
+  assert.equal(res.status, 200, res.body);
+  return res;
+}
+
+async function publish(integrator, type = 'payment.created', eventData = '{}') {
+  const res = await call(clients.WebhookEventService, 'PublishEvent',
+    { integrator_id: integrator.id, event_type: type, data: eventData }, { key: publisherKey });
+  assert.equal(res.code, grpc.status.OK, res.err?.message);
+  return res.res;
+}
+
+// Verifies with the official library; returns the parsed payload or throws.
+const verify = (secret, request) => new Webhook(standardSecret(secret)).verify(request.body, request.headers);
+
+test('every delivery carries Standard Webhooks headers that the official library verifies', async () => {
+  const acme = await newIntegrator('Standard');
+  // Byte-exact secrets: non-ASCII and a whsec_ prefix of its own included.
+  const secret = 'whsec_ünïcode-and-more';
+  await setSecret(acme, secret);
+  await subscribe(acme, '/standard');
+  const published = await publish(acme, 'payment.created', '{"amount": 42, "note": "ünï"}');
+  await receiver.waitFor(() => receiver.to('/standard').length === 1, 10000, 'the delivery');
+  const [got] = receiver.to('/standard');
+  assert.match(got.headers['webhook-id'], /^dlv_[0-9a-f]{48}$/);
+  assert.match(got.headers['webhook-timestamp'], /^\d{10}$/);
+  assert.ok(Math.abs(Number(got.headers['webhook-timestamp']) - Date.now() / 1000) < 30);
+  assert.match(got.headers['webhook-signature'], /^v1,[A-Za-z0-9+/]+={0,2}$/);
+  const payload = verify(secret, got);
+  assert.equal(payload.id, published.event_id);
+  assert.equal(got.headers.signature, hmac(secret, got.body));
+  assert.throws(() => verify('another secret', got), /No matching signature/);
+  // A capture replayed after the library's tolerance (5 minutes) is refused.
+  const realNow = Date.now;
+  try {
+    Date.now = () => realNow() + 6 * 60 * 1000;
+    assert.throws(() => verify(secret, got), /timestamp too old/);
+  } finally {
+    Date.now = realNow;
+  }
+});
+
+test('no secret: neither Signature nor Standard Webhooks signature headers', async () => {
+  const plain = await newIntegrator('Plain');
+  await subscribe(plain, '/plain-standard');
+  await publish(plain);
+  await receiver.waitFor(() => receiver.to('/plain-standard').length === 1, 10000, 'the delivery');
+  const [got] = receiver.to('/plain-standard');
+  assert.equal(got.headers.signature, undefined);
+  assert.equal(got.headers['webhook-signature'], undefined);
+  assert.equal(got.headers['webhook-timestamp'], undefined);
+  assert.ok(got.headers['webhook-id']);
+});
+
+test('a rotation with previousSecretTtl signs with both secrets for the window, then the old one is gone', async () => {
+  const rotating = await newIntegrator('Rotating');
+  await setSecret(rotating, 'old-secret-1');
+  await subscribe(rotating, '/rotation');
+  await publish(rotating);
+  await receiver.waitFor(() => receiver.to('/rotation').length === 1, 10000, 'the first delivery');
+  const first = receiver.to('/rotation')[0];
+  assert.equal(first.headers['webhook-signature'].split(' ').length, 1);
+  verify('old-secret-1', first);
+
+  // Asked for 60 s; the server's cap (3 s here) shortens the window.
+  await setSecret(rotating, 'new-secret-2', { previousSecretTtl: '60s' });
+  await publish(rotating);
+  await receiver.waitFor(() => receiver.to('/rotation').length === 2, 10000, 'the second delivery');
+  const second = receiver.to('/rotation')[1];
+  const entries = second.headers['webhook-signature'].split(' ');
+  assert.equal(entries.length, 2, second.headers['webhook-signature']);
+  assert.equal(second.headers.signature, hmac('new-secret-2', second.body), 'Signature is the newest secret');
+  verify('new-secret-2', second);
+  verify('old-secret-1', second);
+  // Newest first: the first entry alone verifies with the new secret.
+  verify('new-secret-2', { ...second, headers: { ...second.headers, 'webhook-signature': entries[0] } });
+
+  // After the window: one entry, and the old secret is erased from the store.
+  await new Promise((r) => setTimeout(r, 4500));
+  await publish(rotating);
+  await receiver.waitFor(() => receiver.to('/rotation').length === 3, 10000, 'the third delivery');
+  const third = receiver.to('/rotation')[2];
+  assert.equal(third.headers['webhook-signature'].split(' ').length, 1);
+  verify('new-secret-2', third);
+  assert.throws(() => verify('old-secret-1', third), /No matching signature/);
+  const db = data.store.replace(/^sqlite:/, '');
+  const kept = execFileSync('sqlite3', [db,
+    `SELECT COUNT(*) FROM webhook_secrets WHERE integrator_id='${rotating.id}' AND prev_ciphertext IS NOT NULL`],
+  { encoding: 'utf8' }).trim();
+  assert.equal(kept, '0', 'the previous secret is erased after its window');
+  assert.match(server.log(), /face=housekeeping erased_previous_secrets=[1-9]/);
+});
+
+test('previousSecretTtl is bounded: over 24 h or negative is a 400 naming it', async () => {
+  const bounded = await newIntegrator('Bounded');
+  for (const ttl of ['86401s', '-1s']) {
+    const res = await api('PUT', '/v1/integrator/webhook-secret', bounded.key,
+      JSON.stringify({ secret: 'x', previousSecretTtl: ttl }));
+    assert.equal(res.status, 400, res.body);
+    assert.equal(res.json.field, 'previousSecretTtl', res.body);
+  }
+});
+
+test('no secret or previous secret appears in the server log', async () => {
+  const log = server.log();
+  for (const secret of ['old-secret-1', 'new-secret-2', 'ünïcode']) {
+    assert.ok(!log.includes(secret), `${secret} is in the log`);
+  }
+});
