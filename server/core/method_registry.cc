@@ -96,6 +96,12 @@ MethodRegistry::MethodRegistry(const IntegratorCore* core,
   Add<v1::ListWebhookDeliveriesRequest, v1::ListWebhookDeliveriesResponse>(
       "IntegratorService", "ListWebhookDeliveries", webhooks,
       &WebhookCore::ListWebhookDeliveries, max_request_bytes);
+  Add<v1::RetryWebhookDeliveryRequest, v1::WebhookDelivery>(
+      "IntegratorService", "RetryWebhookDelivery", webhooks,
+      &WebhookCore::RetryWebhookDelivery, max_request_bytes);
+  Add<v1::TestWebhookRequest, v1::WebhookDelivery>(
+      "IntegratorService", "TestWebhook", webhooks, &WebhookCore::TestWebhook,
+      max_request_bytes);
   Add<v1::PublishEventRequest, v1::PublishEventResponse>(
       "WebhookEventService", "PublishEvent", webhooks,
       &WebhookCore::PublishEvent, publish_bytes);

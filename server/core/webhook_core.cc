@@ -271,6 +271,94 @@ void WebhookCore::ListWebhookDeliveries(
       });
 }
 
+void WebhookCore::RetryWebhookDelivery(
+    const CallContext& context, const v1::RetryWebhookDeliveryRequest& request,
+    v1::WebhookDelivery* response, Done done) const {
+  auto validate = [&]() -> absl::Status {
+    if (absl::Status s = service::ValidateWebhookIdShape(request.webhook_id());
+        !s.ok()) {
+      return s;
+    }
+    return service::ValidateIdShape("delivery_id", request.delivery_id());
+  };
+  pipeline_->ForIntegrator(
+      context, auth::kScopeWriteWebhooks, request.integrator_id(), validate,
+      std::move(done),
+      [this, response, webhook_id = request.webhook_id(),
+       delivery_id = request.delivery_id(), request_id = context.request_id()](
+          std::string integrator, Done done) mutable {
+        webhooks().RetryDelivery(
+            integrator, webhook_id, delivery_id,
+            absl::ToUnixMillis(absl::Now()),
+            [this, response, integrator, webhook_id, delivery_id, request_id,
+             done = std::move(done)](
+                absl::StatusOr<WebhookDeliveryRecord> retried) mutable {
+              if (absl::IsFailedPrecondition(retried.status())) {
+                return done(rpc::WithErrorInfo(
+                    absl::FailedPreconditionError(
+                        "the delivery is still pending; it will be attempted "
+                        "at its next attempt time"),
+                    "DELIVERY_PENDING", "webhooks"));
+              }
+              if (!retried.ok()) {
+                const bool webhook_missing =
+                    retried.status().message() == "webhook not found";
+                return done(PublicStoreError(
+                    retried.status(),
+                    webhook_missing ? ResourceRef{"webhook", webhook_id}
+                                    : ResourceRef{"delivery", delivery_id},
+                    integrator, request_id));
+              }
+              ToProto(*retried, response);
+              if (on_published_) on_published_();
+              done(absl::OkStatus());
+            });
+      });
+}
+
+void WebhookCore::TestWebhook(const CallContext& context,
+                              const v1::TestWebhookRequest& request,
+                              v1::WebhookDelivery* response, Done done) const {
+  pipeline_->ForIntegrator(
+      context, auth::kScopeWriteWebhooks, request.integrator_id(),
+      [&] { return service::ValidateWebhookIdShape(request.webhook_id()); },
+      std::move(done),
+      [this, response, webhook_id = request.webhook_id(),
+       request_id = context.request_id()](std::string integrator,
+                                          Done done) mutable {
+        absl::StatusOr<std::string> id = service::NewResourceId("evt_");
+        if (!id.ok()) return done(absl::InternalError("internal error"));
+        const absl::Time now = absl::Now();
+        WebhookEvent event;
+        event.id = *id;
+        event.integrator_id = integrator;
+        event.type = std::string(service::kTestEventType);
+        event.body = service::EventBody(event.id, event.type, now,
+                                        service::TestEventData(webhook_id));
+        event.created_at_ms = absl::ToUnixMillis(now);
+        webhooks().PublishTestEvent(
+            webhook_id, std::move(event),
+            [this, response, integrator, webhook_id, request_id,
+             done = std::move(done)](
+                absl::StatusOr<WebhookDeliveryRecord> created) mutable {
+              if (absl::IsFailedPrecondition(created.status())) {
+                return done(rpc::WithErrorInfo(
+                    absl::FailedPreconditionError(
+                        "the webhook is disabled; enable it first"),
+                    "WEBHOOK_DISABLED", "webhooks"));
+              }
+              if (!created.ok()) {
+                return done(PublicStoreError(created.status(),
+                                             {"webhook", webhook_id},
+                                             integrator, request_id));
+              }
+              ToProto(*created, response);
+              if (on_published_) on_published_();
+              done(absl::OkStatus());
+            });
+      });
+}
+
 void WebhookCore::PublishEvent(const CallContext& context,
                                const v1::PublishEventRequest& request,
                                v1::PublishEventResponse* response,

@@ -5,9 +5,12 @@
 //
 // Contract:
 // - Scopes: read:webhooks (list, deliveries), write:webhooks (create,
-//   delete, enable), publish:events (publish). Integrators act on their
-//   own webhooks; callers with admin:integrators name one with
-//   integrator_id; publishers name the integrator of their event.
+//   delete, enable, retry a delivery, send a test event), publish:events
+//   (publish). Retry makes a failed or succeeded delivery due now (a
+//   pending one is FAILED_PRECONDITION); a test sends a `webhook.test`
+//   event to that webhook alone (a disabled one is FAILED_PRECONDITION).
+//   Integrators act on their own webhooks; callers with admin:integrators name
+//   one with integrator_id; publishers name the integrator of their event.
 // - Create validates events (webhook_policy.h) and the URL (an absolute
 //   https URL, http only with allow_http; webhook/webhook_url.h), then
 //   resolves its host and refuses any address that is not public unicast
@@ -85,6 +88,12 @@ class WebhookCore {
                              const v1::ListWebhookDeliveriesRequest& request,
                              v1::ListWebhookDeliveriesResponse* response,
                              Done done) const;
+  void RetryWebhookDelivery(const CallContext& context,
+                            const v1::RetryWebhookDeliveryRequest& request,
+                            v1::WebhookDelivery* response, Done done) const;
+  void TestWebhook(const CallContext& context,
+                   const v1::TestWebhookRequest& request,
+                   v1::WebhookDelivery* response, Done done) const;
   void PublishEvent(const CallContext& context,
                     const v1::PublishEventRequest& request,
                     v1::PublishEventResponse* response, Done done) const;

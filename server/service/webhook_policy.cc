@@ -59,11 +59,21 @@ absl::Status ValidateEvents(
   return absl::OkStatus();
 }
 
-absl::Status ValidateWebhookIdShape(absl::string_view id) {
+absl::Status ValidateIdShape(absl::string_view field, absl::string_view id) {
   if (id.empty() || id.size() > kMaxIdLength || !IsIdCharacters(id)) {
-    return FieldError("webhook_id", "not a webhook id");
+    return FieldError(field, absl::StrCat("not a ", field));
   }
   return absl::OkStatus();
+}
+
+absl::Status ValidateWebhookIdShape(absl::string_view id) {
+  return ValidateIdShape("webhook_id", id);
+}
+
+std::string TestEventData(absl::string_view webhook_id) {
+  // Ids are from a fixed alphabet (ValidateIdShape): nothing to escape.
+  return absl::StrCat("{\"webhookId\":\"", webhook_id,
+                      "\",\"message\":\"A test event from integrator-api\"}");
 }
 
 absl::StatusOr<std::string> NewResourceId(absl::string_view prefix) {

@@ -59,6 +59,14 @@ absl::Status ValidateEvents(
 absl::Status ValidateEventType(absl::string_view type);
 
 absl::Status ValidateWebhookIdShape(absl::string_view id);
+// The same shape rule for any resource id, violations named `field`.
+absl::Status ValidateIdShape(absl::string_view field, absl::string_view id);
+
+// The type of the events TestWebhook sends: outside the contract's enum, so
+// no subscription receives it by accident.
+inline constexpr absl::string_view kTestEventType = "webhook.test";
+// The data of a test event for `webhook_id`.
+std::string TestEventData(absl::string_view webhook_id);
 
 // A new id: `prefix` ("wh_", "evt_") and 24 random hex digits.
 absl::StatusOr<std::string> NewResourceId(absl::string_view prefix);

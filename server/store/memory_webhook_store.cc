@@ -175,6 +175,63 @@ void MemoryWebhookStore::PublishEvent(WebhookEvent event, ResultFn<int> done) {
   done(created);
 }
 
+void MemoryWebhookStore::RetryDelivery(std::string integrator_id,
+                                       std::string webhook_id,
+                                       std::string delivery_id, int64_t now_ms,
+                                       ResultFn<WebhookDeliveryRecord> done) {
+  absl::StatusOr<WebhookDeliveryRecord> result;
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = deliveries_.find(delivery_id);
+    if (absl::StatusOr<Webhook*> webhook =
+            FindOwnedLocked(integrator_id, webhook_id);
+        !webhook.ok()) {
+      result = webhook.status();
+    } else if (it == deliveries_.end() ||
+               it->second.record.webhook_id != webhook_id) {
+      result = absl::NotFoundError("delivery not found");
+    } else if (it->second.record.status == DeliveryStatus::kPending) {
+      result = absl::FailedPreconditionError("the delivery is still pending");
+    } else {
+      it->second.record.status = DeliveryStatus::kPending;
+      it->second.record.next_attempt_at_ms = now_ms;
+      it->second.leased_until_ms = 0;
+      result = it->second.record;
+    }
+  }
+  done(std::move(result));
+}
+
+void MemoryWebhookStore::PublishTestEvent(
+    std::string webhook_id, WebhookEvent event,
+    ResultFn<WebhookDeliveryRecord> done) {
+  absl::StatusOr<WebhookDeliveryRecord> result;
+  {
+    absl::MutexLock lock(&mu_);
+    absl::StatusOr<Webhook*> webhook =
+        FindOwnedLocked(event.integrator_id, webhook_id);
+    if (!webhook.ok()) {
+      result = webhook.status();
+    } else if ((*webhook)->disabled) {
+      result = absl::FailedPreconditionError(
+          "the webhook is disabled; enable it first");
+    } else {
+      WebhookDeliveryRecord record;
+      record.id = DeliveryId(event.id, webhook_id);
+      record.webhook_id = webhook_id;
+      record.event_id = event.id;
+      record.event_type = event.type;
+      record.next_attempt_at_ms = event.created_at_ms;
+      record.created_at_ms = event.created_at_ms;
+      result = record;
+      std::string key = record.id;
+      deliveries_.emplace(std::move(key), Delivery{std::move(record)});
+      events_.emplace(event.id, std::move(event));
+    }
+  }
+  done(std::move(result));
+}
+
 absl::StatusOr<std::vector<ClaimedDelivery>>
 MemoryWebhookStore::ClaimDueDeliveries(int64_t now_ms, int limit,
                                        int64_t lease_until_ms) {

@@ -30,6 +30,38 @@ DeliveryStatus ParseStatus(absl::string_view status) {
   return DeliveryStatus::kPending;
 }
 
+// A delivery as listings show it: ReadDelivery reads these columns.
+constexpr absl::string_view kDeliverySelect =
+    "SELECT d.id, d.webhook_id, d.event_id, e.type, d.status, d.attempts,"
+    " d.last_status_code, d.last_error, d.next_attempt_at_ms, d.created_at_ms"
+    " FROM webhook_deliveries d JOIN webhook_events e ON e.id=d.event_id";
+
+WebhookDeliveryRecord ReadDelivery(const PgRows& rows, int i) {
+  WebhookDeliveryRecord record;
+  record.id = rows.Text(i, 0);
+  record.webhook_id = rows.Text(i, 1);
+  record.event_id = rows.Text(i, 2);
+  record.event_type = rows.Text(i, 3);
+  record.status = ParseStatus(rows.Text(i, 4));
+  record.attempts = static_cast<int32_t>(rows.Int(i, 5));
+  record.last_status_code = static_cast<int32_t>(rows.Int(i, 6));
+  record.last_error = rows.Text(i, 7);
+  if (!rows.IsNull(i, 8)) record.next_attempt_at_ms = rows.Int(i, 8);
+  record.created_at_ms = rows.Int(i, 9);
+  return record;
+}
+
+absl::StatusOr<WebhookDeliveryRecord> FindDelivery(
+    PgConnection& db, absl::string_view webhook_id,
+    absl::string_view delivery_id) {
+  absl::StatusOr<PgRows> rows = db.Exec(
+      absl::StrCat(kDeliverySelect, " WHERE d.id=$1 AND d.webhook_id=$2"),
+      {PgParam::Text(delivery_id), PgParam::Text(webhook_id)});
+  if (!rows.ok()) return rows.status();
+  if (rows->size() == 0) return absl::NotFoundError("delivery not found");
+  return ReadDelivery(*rows, 0);
+}
+
 // Runs `body` in one transaction as a job of the pool and answers with what
 // it produced once committed (or with why it was not).
 template <typename T>
@@ -212,15 +244,11 @@ void PostgresWebhookStore::ListDeliveries(
         if (!owner.ok()) return owner.status();
         if (owner->size() == 0) return absl::NotFoundError("webhook not found");
         absl::StatusOr<PgRows> rows = db.Exec(
-            "SELECT d.id, d.webhook_id, d.event_id, e.type, d.status,"
-            " d.attempts, d.last_status_code, d.last_error,"
-            " d.next_attempt_at_ms, d.created_at_ms"
-            " FROM webhook_deliveries d"
-            " JOIN webhook_events e ON e.id=d.event_id"
-            " WHERE d.webhook_id=$1 AND ($2::int = 0"
-            "   OR d.created_at_ms < $3::bigint"
-            "   OR (d.created_at_ms = $3::bigint AND d.id < $4))"
-            " ORDER BY d.created_at_ms DESC, d.id DESC LIMIT $5",
+            absl::StrCat(kDeliverySelect,
+                         " WHERE d.webhook_id=$1 AND ($2::int = 0"
+                         "   OR d.created_at_ms < $3::bigint"
+                         "   OR (d.created_at_ms = $3::bigint AND d.id < $4))"
+                         " ORDER BY d.created_at_ms DESC, d.id DESC LIMIT $5"),
             {PgParam::Text(webhook_id), PgParam::Int(after.has_value() ? 1 : 0),
              PgParam::Int(after.has_value() ? after->created_at_ms : 0),
              PgParam::Text(after.has_value() ? after->id : ""),
@@ -228,20 +256,78 @@ void PostgresWebhookStore::ListDeliveries(
         if (!rows.ok()) return rows.status();
         std::vector<WebhookDeliveryRecord> page;
         for (int i = 0; i < rows->size(); ++i) {
-          WebhookDeliveryRecord record;
-          record.id = rows->Text(i, 0);
-          record.webhook_id = rows->Text(i, 1);
-          record.event_id = rows->Text(i, 2);
-          record.event_type = rows->Text(i, 3);
-          record.status = ParseStatus(rows->Text(i, 4));
-          record.attempts = static_cast<int32_t>(rows->Int(i, 5));
-          record.last_status_code = static_cast<int32_t>(rows->Int(i, 6));
-          record.last_error = rows->Text(i, 7);
-          if (!rows->IsNull(i, 8)) record.next_attempt_at_ms = rows->Int(i, 8);
-          record.created_at_ms = rows->Int(i, 9);
-          page.push_back(std::move(record));
+          page.push_back(ReadDelivery(*rows, i));
         }
         return page;
+      },
+      std::move(done));
+}
+
+void PostgresWebhookStore::RetryDelivery(std::string integrator_id,
+                                         std::string webhook_id,
+                                         std::string delivery_id,
+                                         int64_t now_ms,
+                                         ResultFn<WebhookDeliveryRecord> done) {
+  SubmitTransaction<WebhookDeliveryRecord>(
+      *pool_,
+      [integrator_id = std::move(integrator_id),
+       webhook_id = std::move(webhook_id), delivery_id = std::move(delivery_id),
+       now_ms](PgConnection& db) -> absl::StatusOr<WebhookDeliveryRecord> {
+        if (absl::StatusOr<Webhook> webhook =
+                LockOwned(db, integrator_id, webhook_id);
+            !webhook.ok()) {
+          return webhook.status();
+        }
+        absl::StatusOr<WebhookDeliveryRecord> delivery =
+            FindDelivery(db, webhook_id, delivery_id);
+        if (!delivery.ok()) return delivery.status();
+        if (delivery->status == DeliveryStatus::kPending) {
+          return absl::FailedPreconditionError("the delivery is still pending");
+        }
+        if (absl::Status s = db.Run(
+                "UPDATE webhook_deliveries SET status='pending',"
+                " next_attempt_at_ms=$1, leased_until_ms=NULL WHERE id=$2",
+                {PgParam::Int(now_ms), PgParam::Text(delivery_id)});
+            !s.ok()) {
+          return s;
+        }
+        delivery->status = DeliveryStatus::kPending;
+        delivery->next_attempt_at_ms = now_ms;
+        return delivery;
+      },
+      std::move(done));
+}
+
+void PostgresWebhookStore::PublishTestEvent(
+    std::string webhook_id, WebhookEvent event,
+    ResultFn<WebhookDeliveryRecord> done) {
+  SubmitTransaction<WebhookDeliveryRecord>(
+      *pool_,
+      [webhook_id = std::move(webhook_id), event = std::move(event)](
+          PgConnection& db) -> absl::StatusOr<WebhookDeliveryRecord> {
+        absl::StatusOr<Webhook> webhook =
+            LockOwned(db, event.integrator_id, webhook_id);
+        if (!webhook.ok()) return webhook.status();
+        if (webhook->disabled) {
+          return absl::FailedPreconditionError(
+              "the webhook is disabled; enable it first");
+        }
+        absl::Status s = db.Run(
+            "INSERT INTO webhook_events(id, integrator_id, type, body,"
+            " created_at_ms) VALUES($1, $2, $3, $4, $5)",
+            {PgParam::Text(event.id), PgParam::Text(event.integrator_id),
+             PgParam::Text(event.type), PgParam::Bytes(event.body),
+             PgParam::Int(event.created_at_ms)});
+        if (!s.ok()) return s;
+        const std::string delivery_id = DeliveryId(event.id, webhook_id);
+        s = db.Run(
+            "INSERT INTO webhook_deliveries(id, webhook_id, event_id,"
+            " status, next_attempt_at_ms, created_at_ms)"
+            " VALUES($1, $2, $3, 'pending', $4, $4)",
+            {PgParam::Text(delivery_id), PgParam::Text(webhook_id),
+             PgParam::Text(event.id), PgParam::Int(event.created_at_ms)});
+        if (!s.ok()) return s;
+        return FindDelivery(db, webhook_id, delivery_id);
       },
       std::move(done));
 }

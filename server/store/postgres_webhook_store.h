@@ -39,6 +39,11 @@ class PostgresWebhookStore final : public WebhookStore {
       std::optional<DeliveryCursor> after,
       ResultFn<std::vector<WebhookDeliveryRecord>> done) override;
   void PublishEvent(WebhookEvent event, ResultFn<int> done) override;
+  void RetryDelivery(std::string integrator_id, std::string webhook_id,
+                     std::string delivery_id, int64_t now_ms,
+                     ResultFn<WebhookDeliveryRecord> done) override;
+  void PublishTestEvent(std::string webhook_id, WebhookEvent event,
+                        ResultFn<WebhookDeliveryRecord> done) override;
   absl::StatusOr<std::vector<ClaimedDelivery>> ClaimDueDeliveries(
       int64_t now_ms, int limit, int64_t lease_until_ms) override;
   absl::Status RecordAttempt(const AttemptOutcome& outcome) override;

@@ -30,6 +30,27 @@ DeliveryStatus ParseStatus(absl::string_view status) {
   return DeliveryStatus::kPending;
 }
 
+// A delivery as listings show it: kDeliverySelect's columns.
+constexpr absl::string_view kDeliverySelect =
+    "SELECT d.id, d.webhook_id, d.event_id, e.type, d.status, d.attempts,"
+    " d.last_status_code, d.last_error, d.next_attempt_at_ms, d.created_at_ms"
+    " FROM webhook_deliveries d JOIN webhook_events e ON e.id=d.event_id";
+
+WebhookDeliveryRecord ReadDelivery(SqliteStatement& row) {
+  WebhookDeliveryRecord record;
+  record.id = row.ColumnText(0);
+  record.webhook_id = row.ColumnText(1);
+  record.event_id = row.ColumnText(2);
+  record.event_type = row.ColumnText(3);
+  record.status = ParseStatus(row.ColumnText(4));
+  record.attempts = static_cast<int32_t>(row.ColumnInt64(5));
+  record.last_status_code = static_cast<int32_t>(row.ColumnInt64(6));
+  record.last_error = row.ColumnText(7);
+  if (!row.ColumnIsNull(8)) record.next_attempt_at_ms = row.ColumnInt64(8);
+  record.created_at_ms = row.ColumnInt64(9);
+  return record;
+}
+
 // Runs `sql` on the writer's connection and hands each row to `row` until
 // it returns false.
 absl::Status ForEachRow(SqliteConnection& db, absl::string_view sql,
@@ -64,6 +85,25 @@ absl::StatusOr<Webhook> FindOwned(SqliteConnection& db,
       });
   if (!s.ok()) return s;
   if (!found.has_value()) return absl::NotFoundError("webhook not found");
+  return std::move(*found);
+}
+
+// The webhook's delivery, read inside a write; NotFound otherwise.
+absl::StatusOr<WebhookDeliveryRecord> FindDelivery(
+    SqliteConnection& db, absl::string_view webhook_id,
+    absl::string_view delivery_id) {
+  std::optional<WebhookDeliveryRecord> found;
+  absl::Status s = ForEachRow(
+      db, absl::StrCat(kDeliverySelect, " WHERE d.id=? AND d.webhook_id=?"),
+      [&](SqliteStatement& q) {
+        q.BindText(1, delivery_id).BindText(2, webhook_id);
+      },
+      [&](SqliteStatement& row) {
+        found = ReadDelivery(row);
+        return false;
+      });
+  if (!s.ok()) return s;
+  if (!found.has_value()) return absl::NotFoundError("delivery not found");
   return std::move(*found);
 }
 
@@ -221,13 +261,10 @@ void SqliteWebhookStore::ListDeliveries(
     return done(absl::NotFoundError("webhook not found"));
   }
   done(readers_->QueryAll<WebhookDeliveryRecord>(
-      "SELECT d.id, d.webhook_id, d.event_id, e.type, d.status, d.attempts,"
-      " d.last_status_code, d.last_error, d.next_attempt_at_ms,"
-      " d.created_at_ms"
-      " FROM webhook_deliveries d JOIN webhook_events e ON e.id=d.event_id"
-      " WHERE d.webhook_id=?1 AND (?2 = 0 OR d.created_at_ms < ?3"
-      "   OR (d.created_at_ms = ?3 AND d.id < ?4))"
-      " ORDER BY d.created_at_ms DESC, d.id DESC LIMIT ?5",
+      absl::StrCat(kDeliverySelect,
+                   " WHERE d.webhook_id=?1 AND (?2 = 0 OR d.created_at_ms < ?3"
+                   "   OR (d.created_at_ms = ?3 AND d.id < ?4))"
+                   " ORDER BY d.created_at_ms DESC, d.id DESC LIMIT ?5"),
       [&](SqliteStatement& q) {
         q.BindText(1, webhook_id)
             .BindInt64(2, after.has_value() ? 1 : 0)
@@ -235,21 +272,86 @@ void SqliteWebhookStore::ListDeliveries(
             .BindText(4, after.has_value() ? after->id : "")
             .BindInt64(5, page_size);
       },
-      [](SqliteStatement& row) {
-        WebhookDeliveryRecord record;
-        record.id = row.ColumnText(0);
-        record.webhook_id = row.ColumnText(1);
-        record.event_id = row.ColumnText(2);
-        record.event_type = row.ColumnText(3);
-        record.status = ParseStatus(row.ColumnText(4));
-        record.attempts = static_cast<int32_t>(row.ColumnInt64(5));
-        record.last_status_code = static_cast<int32_t>(row.ColumnInt64(6));
-        record.last_error = row.ColumnText(7);
-        if (!row.ColumnIsNull(8))
-          record.next_attempt_at_ms = row.ColumnInt64(8);
-        record.created_at_ms = row.ColumnInt64(9);
-        return record;
-      }));
+      ReadDelivery));
+}
+
+void SqliteWebhookStore::RetryDelivery(std::string integrator_id,
+                                       std::string webhook_id,
+                                       std::string delivery_id, int64_t now_ms,
+                                       ResultFn<WebhookDeliveryRecord> done) {
+  SubmitWrite<WebhookDeliveryRecord>(
+      *writer_,
+      [integrator_id = std::move(integrator_id),
+       webhook_id = std::move(webhook_id), delivery_id = std::move(delivery_id),
+       now_ms](SqliteConnection& db) -> absl::StatusOr<WebhookDeliveryRecord> {
+        if (absl::StatusOr<Webhook> webhook =
+                FindOwned(db, integrator_id, webhook_id);
+            !webhook.ok()) {
+          return webhook.status();
+        }
+        absl::StatusOr<WebhookDeliveryRecord> delivery =
+            FindDelivery(db, webhook_id, delivery_id);
+        if (!delivery.ok()) return delivery.status();
+        if (delivery->status == DeliveryStatus::kPending) {
+          return absl::FailedPreconditionError("the delivery is still pending");
+        }
+        absl::StatusOr<SqliteStatement> due = db.Prepare(
+            "UPDATE webhook_deliveries SET status='pending',"
+            " next_attempt_at_ms=?, leased_until_ms=NULL WHERE id=?");
+        if (!due.ok()) return due.status();
+        if (absl::Status s =
+                due->BindInt64(1, now_ms).BindText(2, delivery_id).Run();
+            !s.ok()) {
+          return s;
+        }
+        delivery->status = DeliveryStatus::kPending;
+        delivery->next_attempt_at_ms = now_ms;
+        return delivery;
+      },
+      std::move(done));
+}
+
+void SqliteWebhookStore::PublishTestEvent(
+    std::string webhook_id, WebhookEvent event,
+    ResultFn<WebhookDeliveryRecord> done) {
+  SubmitWrite<WebhookDeliveryRecord>(
+      *writer_,
+      [webhook_id = std::move(webhook_id), event = std::move(event)](
+          SqliteConnection& db) -> absl::StatusOr<WebhookDeliveryRecord> {
+        absl::StatusOr<Webhook> webhook =
+            FindOwned(db, event.integrator_id, webhook_id);
+        if (!webhook.ok()) return webhook.status();
+        if (webhook->disabled) {
+          return absl::FailedPreconditionError(
+              "the webhook is disabled; enable it first");
+        }
+        absl::StatusOr<SqliteStatement> insert = db.Prepare(
+            "INSERT INTO webhook_events(id, integrator_id, type, body,"
+            " created_at_ms) VALUES(?,?,?,?,?)");
+        if (!insert.ok()) return insert.status();
+        absl::Status s = insert->BindText(1, event.id)
+                             .BindText(2, event.integrator_id)
+                             .BindText(3, event.type)
+                             .BindBlob(4, event.body)
+                             .BindInt64(5, event.created_at_ms)
+                             .Run();
+        if (!s.ok()) return s;
+        const std::string delivery_id = DeliveryId(event.id, webhook_id);
+        absl::StatusOr<SqliteStatement> delivery = db.Prepare(
+            "INSERT INTO webhook_deliveries(id, webhook_id, event_id,"
+            " status, next_attempt_at_ms, created_at_ms)"
+            " VALUES(?,?,?,'pending',?,?)");
+        if (!delivery.ok()) return delivery.status();
+        s = delivery->BindText(1, delivery_id)
+                .BindText(2, webhook_id)
+                .BindText(3, event.id)
+                .BindInt64(4, event.created_at_ms)
+                .BindInt64(5, event.created_at_ms)
+                .Run();
+        if (!s.ok()) return s;
+        return FindDelivery(db, webhook_id, delivery_id);
+      },
+      std::move(done));
 }
 
 void SqliteWebhookStore::PublishEvent(WebhookEvent event, ResultFn<int> done) {

@@ -162,6 +162,17 @@ class WebhookStore {
       std::optional<DeliveryCursor> after,
       ResultFn<std::vector<WebhookDeliveryRecord>> done) = 0;
   virtual void PublishEvent(WebhookEvent event, ResultFn<int> done) = 0;
+  // Makes a failed or succeeded delivery of the integrator's webhook due at
+  // `now_ms` again (its attempts keep counting); a pending one is
+  // FailedPrecondition.
+  virtual void RetryDelivery(std::string integrator_id, std::string webhook_id,
+                             std::string delivery_id, int64_t now_ms,
+                             ResultFn<WebhookDeliveryRecord> done) = 0;
+  // Writes `event` and one delivery of it to the integrator's webhook alone,
+  // due at once, whatever the webhook subscribes to; a disabled webhook is
+  // FailedPrecondition.
+  virtual void PublishTestEvent(std::string webhook_id, WebhookEvent event,
+                                ResultFn<WebhookDeliveryRecord> done) = 0;
 
   virtual absl::StatusOr<std::vector<ClaimedDelivery>> ClaimDueDeliveries(
       int64_t now_ms, int limit, int64_t lease_until_ms) = 0;

@@ -314,6 +314,55 @@ TEST_P(WebhookStoreContractTest, AnOutcomeOfALostLeaseChangesNothing) {
   EXPECT_EQ(List("itg_a")->at(0).failure_count, 0);
 }
 
+TEST_P(WebhookStoreContractTest, FinishedDeliveriesCanBeRetriedAndTestsSent) {
+  ASSERT_TRUE(Create("itg_a", "wh_1", {"payment.created"}).ok());
+  ASSERT_TRUE(Create("itg_b", "wh_2", {"payment.created"}).ok());
+  ASSERT_TRUE(Publish("itg_a", "evt_1", "payment.created", 100).ok());
+  const std::string id = DeliveryId("evt_1", "wh_1");
+  auto retry = [&](const std::string& integrator, const std::string& webhook,
+                   const std::string& delivery) {
+    Answer<WebhookDeliveryRecord> answer;
+    webhooks().RetryDelivery(integrator, webhook, delivery, 5000,
+                             answer.Callback());
+    return answer.Get();
+  };
+  EXPECT_EQ(retry("itg_a", "wh_1", id).status().code(),
+            absl::StatusCode::kFailedPrecondition);  // still pending
+  ASSERT_EQ(webhooks().ClaimDueDeliveries(100, 10, 1000)->size(), 1u);
+  ASSERT_TRUE(webhooks()
+                  .RecordAttempt(AttemptOutcome{id, 1000, true, 200, "", {}, 3})
+                  .ok());
+  absl::StatusOr<WebhookDeliveryRecord> retried = retry("itg_a", "wh_1", id);
+  ASSERT_TRUE(retried.ok()) << retried.status();
+  EXPECT_EQ(retried->status, DeliveryStatus::kPending);
+  EXPECT_EQ(retried->next_attempt_at_ms, 5000);
+  EXPECT_EQ(retried->attempts, 1);
+  EXPECT_TRUE(absl::IsNotFound(retry("itg_b", "wh_1", id).status()));
+  EXPECT_TRUE(absl::IsNotFound(retry("itg_a", "wh_1", "dlv_nope").status()));
+  absl::StatusOr<std::vector<ClaimedDelivery>> again =
+      webhooks().ClaimDueDeliveries(5000, 10, 9000);
+  ASSERT_EQ(again->size(), 1u);
+  EXPECT_EQ((*again)[0].body, "{\"id\":\"evt_1\",\"data\":{}}");
+
+  auto test_event = [&](const std::string& integrator,
+                        const std::string& webhook, const std::string& event) {
+    Answer<WebhookDeliveryRecord> answer;
+    webhooks().PublishTestEvent(
+        webhook, WebhookEvent{event, integrator, "webhook.test", "{}", 7000},
+        answer.Callback());
+    return answer.Get();
+  };
+  absl::StatusOr<WebhookDeliveryRecord> test =
+      test_event("itg_a", "wh_1", "evt_t");
+  ASSERT_TRUE(test.ok()) << test.status();
+  EXPECT_EQ(test->id, DeliveryId("evt_t", "wh_1"));
+  EXPECT_EQ(test->event_type, "webhook.test");
+  EXPECT_EQ(test->status, DeliveryStatus::kPending);
+  EXPECT_TRUE(absl::IsNotFound(test_event("itg_a", "wh_2", "evt_u").status()));
+  // Only that webhook gets it, whatever it subscribes to.
+  EXPECT_TRUE(Deliveries("itg_b", "wh_2", 10)->empty());
+}
+
 TEST_P(WebhookStoreContractTest, DeletingAWebhookDeletesItsDeliveries) {
   ASSERT_TRUE(Create("itg_a", "wh_1", {"payment.created"}).ok());
   ASSERT_TRUE(Publish("itg_a", "evt_1", "payment.created").ok());

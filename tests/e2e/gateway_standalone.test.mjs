@@ -40,8 +40,8 @@ test('routes can come from a --descriptor_set instead of reflection', async () =
   running.push(gateway);
   const res = await put(gateway.baseUrl, '{"secret":"whsec_from_descriptor_set"}');
   assert.equal(res.status, 200, res.body);
-  // The secret's PUT and POST, and the five webhook routes.
-  assert.match(gateway.log(), /routes=7/);
+  // The secret's PUT and POST, and the seven webhook routes.
+  assert.match(gateway.log(), /routes=9/);
 });
 
 test('without a gateway credential, signed requests are not trusted', async () => {

@@ -161,9 +161,76 @@ test('previousSecretTtl is bounded: over 24 h or negative is a 400 naming it', a
   }
 });
 
+test(':retry resends a finished delivery with the same bytes and Webhook-Id; :test sends webhook.test', async () => {
+  const resend = await newIntegrator('Resend');
+  await setSecret(resend, 'resend-secret');
+  const hook = await subscribe(resend, '/resend');
+  const published = await publish(resend, 'payment.created', '{"n":1}');
+  await receiver.waitFor(() => receiver.to('/resend').length === 1, 10000, 'the first delivery');
+  const first = receiver.to('/resend')[0];
+  const deliveryId = first.headers['webhook-id'];
+  // The delivery is recorded as succeeded shortly after the response.
+  let retried;
+  for (let i = 0; i < 100; i++) {
+    retried = await api('POST', `${HOOKS}/${hook.id}/deliveries/${deliveryId}:retry`, resend.key, '{}');
+    if (retried.status === 200) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.equal(retried.status, 200, retried.body);
+  assert.equal(retried.json.id, deliveryId);
+  assert.equal(retried.json.status, 'pending');
+  await receiver.waitFor(() => receiver.to('/resend').length === 2, 10000, 'the resent delivery');
+  const second = receiver.to('/resend')[1];
+  assert.ok(first.body.equals(second.body), 'the same bytes');
+  assert.equal(second.headers['webhook-id'], deliveryId);
+  assert.equal(JSON.parse(second.body).id, published.event_id);
+  assert.equal(second.headers.signature, hmac('resend-secret', second.body));
+  verify('resend-secret', second);
+
+  const tested = await api('POST', `${HOOKS}/${hook.id}:test`, resend.key, '{}');
+  assert.equal(tested.status, 200, tested.body);
+  assert.equal(tested.json.eventType, 'webhook.test');
+  await receiver.waitFor(() => receiver.to('/resend').length === 3, 10000, 'the test event');
+  const test3 = receiver.to('/resend')[2];
+  assert.equal(test3.headers['webhook-event'], 'webhook.test');
+  assert.equal(test3.headers['webhook-id'], tested.json.id);
+  const payload = verify('resend-secret', test3);
+  assert.equal(payload.type, 'webhook.test');
+  assert.deepEqual(payload.data, { webhookId: hook.id, message: 'A test event from integrator-api' });
+  assert.equal(test3.headers.signature, hmac('resend-secret', test3.body));
+});
+
+test(':retry and :test refuse wrong scopes, other integrators\' ids, unknown ids and pending deliveries', async () => {
+  const owner = await newIntegrator('Owner');
+  const other = await newIntegrator('Other');
+  receiver.on('/never-ok', () => 500);
+  const hook = await subscribe(owner, '/never-ok');
+  await publish(owner);
+  await receiver.waitFor(() => receiver.to('/never-ok').length >= 1, 10000, 'an attempt');
+  const deliveryId = receiver.to('/never-ok')[0].headers['webhook-id'];
+  const readOnly = await adminOk(data, ['create-key', '--integrator', owner.id, '--scopes', 'read:webhooks']);
+  const cases = [
+    [readOnly, `${HOOKS}/${hook.id}:test`, 403],
+    [readOnly, `${HOOKS}/${hook.id}/deliveries/${deliveryId}:retry`, 403],
+    [other.key, `${HOOKS}/${hook.id}:test`, 404, 'webhook'],
+    [other.key, `${HOOKS}/${hook.id}/deliveries/${deliveryId}:retry`, 404, 'webhook'],
+    [owner.key, `${HOOKS}/wh_000000000000000000000000:test`, 404, 'webhook'],
+    [owner.key, `${HOOKS}/${hook.id}/deliveries/dlv_unknown:retry`, 404, 'delivery'],
+    // Failed once, retried by schedule: still pending.
+    [owner.key, `${HOOKS}/${hook.id}/deliveries/${deliveryId}:retry`, 400],
+    [owner.key, `${HOOKS}/${hook.id}/deliveries/${'x'.repeat(80)}:retry`, 400],
+  ];
+  for (const [key, route, status, resourceType] of cases) {
+    const res = await api('POST', route, key, '{}');
+    assert.equal(res.status, status, `${route}: ${res.body}`);
+    assert.match(res.headers['content-type'], /^application\/problem\+json/);
+    if (resourceType) assert.equal(res.json.resourceType, resourceType, res.body);
+  }
+});
+
 test('no secret or previous secret appears in the server log', async () => {
   const log = server.log();
-  for (const secret of ['old-secret-1', 'new-secret-2', 'ünïcode']) {
+  for (const secret of ['old-secret-1', 'new-secret-2', 'ünïcode', 'resend-secret']) {
     assert.ok(!log.includes(secret), `${secret} is in the log`);
   }
 });
