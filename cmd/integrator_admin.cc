@@ -269,9 +269,9 @@ int PublishEvent(Store& store) {
                      service::EventBody(*id, type, now, data),
                      absl::ToUnixMillis(now)};
   absl::Notification done;
-  absl::StatusOr<int> created = absl::UnknownError("no answer");
-  store.webhooks().PublishEvent(std::move(event),
-                                [&](absl::StatusOr<int> result) {
+  absl::StatusOr<PublishedEvent> created = absl::UnknownError("no answer");
+  store.webhooks().PublishEvent(std::move(event), std::nullopt,
+                                [&](absl::StatusOr<PublishedEvent> result) {
                                   created = std::move(result);
                                   done.Notify();
                                 });
@@ -281,7 +281,7 @@ int PublishEvent(Store& store) {
                              created.status().message()));
   }
   std::cout << *id << "\n";
-  std::cerr << "deliveries=" << *created << "\n";
+  std::cerr << "deliveries=" << created->deliveries << "\n";
   return 0;
 }
 

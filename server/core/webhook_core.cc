@@ -368,13 +368,23 @@ void WebhookCore::PublishEvent(const CallContext& context,
         !s.ok()) {
       return s;
     }
-    return service::ValidateEventData(request.data());
+    if (absl::Status s = service::ValidateEventData(request.data()); !s.ok()) {
+      return s;
+    }
+    return service::ValidateIdempotencyKey(request.idempotency_key());
   };
+  std::optional<IdempotencyKey> idempotency;
+  if (!request.idempotency_key().empty()) {
+    idempotency = IdempotencyKey{
+        request.idempotency_key(),
+        service::PublishFingerprint(request.event_type(), request.data())};
+  }
   pipeline_->ForIntegrator(
       context, auth::kScopePublishEvents, request.integrator_id(), validate,
       std::move(done),
       [this, response, type = request.event_type(), data = request.data(),
-       request_id = context.request_id()](std::string integrator, Done done) {
+       idempotency = std::move(idempotency), request_id = context.request_id()](
+          std::string integrator, Done done) mutable {
         absl::StatusOr<std::string> id = service::NewResourceId("evt_");
         if (!id.ok()) return done(absl::InternalError("internal error"));
         const absl::Time now = absl::Now();
@@ -385,17 +395,24 @@ void WebhookCore::PublishEvent(const CallContext& context,
         event.body = service::EventBody(event.id, event.type, now, data);
         event.created_at_ms = absl::ToUnixMillis(now);
         webhooks().PublishEvent(
-            std::move(event),
-            [this, response, event_id = *id, integrator, request_id,
-             done = std::move(done)](absl::StatusOr<int> created) mutable {
-              if (!created.ok()) {
-                return done(PublicStoreError(created.status(),
+            std::move(event), std::move(idempotency),
+            [this, response, integrator, request_id, done = std::move(done)](
+                absl::StatusOr<PublishedEvent> published) mutable {
+              if (absl::IsFailedPrecondition(published.status())) {
+                return done(service::KeyReusedError());
+              }
+              if (!published.ok()) {
+                return done(PublicStoreError(published.status(),
                                              {"integrator", integrator},
                                              integrator, request_id));
               }
-              response->set_event_id(event_id);
-              response->set_deliveries(*created);
-              if (*created > 0 && on_published_) on_published_();
+              response->set_event_id(published->event_id);
+              response->set_deliveries(published->deliveries);
+              response->set_replayed(published->replayed);
+              if (published->deliveries > 0 && !published->replayed &&
+                  on_published_) {
+                on_published_();
+              }
               done(absl::OkStatus());
             });
       },

@@ -11,6 +11,7 @@
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "proto/rpc/status_details.h"
+#include "server/crypto/digest.h"
 #include "server/crypto/random.h"
 
 namespace integrator::service {
@@ -126,6 +127,32 @@ absl::Status ValidateEventData(absl::string_view data) {
     return FieldError("data", "data must be a JSON object");
   }
   return absl::OkStatus();
+}
+
+absl::Status ValidateIdempotencyKey(absl::string_view key) {
+  if (key.size() > 255 || !std::all_of(key.begin(), key.end(), [](char c) {
+        return c >= 0x20 && c <= 0x7e;
+      })) {
+    return FieldError("idempotency_key",
+                      "idempotency_key must be 1 to 255 printable characters");
+  }
+  return absl::OkStatus();
+}
+
+std::string PublishFingerprint(absl::string_view type, absl::string_view data) {
+  // The type cannot hold a newline (a known type), so the split is unique.
+  return crypto::Sha256Hex(absl::StrCat(type, "\n", data));
+}
+
+absl::Status KeyReusedError() {
+  const absl::string_view message =
+      "this idempotency_key was first used for a different event; use a new "
+      "key for a new event";
+  return rpc::WithFieldViolation(
+      rpc::WithErrorInfo(absl::FailedPreconditionError(message),
+                         "IDEMPOTENCY_KEY_REUSED", "webhooks",
+                         {{"field", "idempotency_key"}}),
+      "idempotency_key", message);
 }
 
 std::string EventBody(absl::string_view event_id, absl::string_view type,

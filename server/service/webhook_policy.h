@@ -79,6 +79,15 @@ absl::StatusOr<std::optional<DeliveryCursor>> DecodePageToken(
 
 absl::Status ValidateEventData(absl::string_view data);
 
+// An idempotency key is empty (none) or 1 to 255 printable ASCII
+// characters; otherwise a 400 on `idempotency_key`.
+absl::Status ValidateIdempotencyKey(absl::string_view key);
+// What identifies a publish for its key: the type and the data, hashed.
+std::string PublishFingerprint(absl::string_view type, absl::string_view data);
+// FAILED_PRECONDITION on `idempotency_key`: the key was first used for
+// another request.
+absl::Status KeyReusedError();
+
 std::string EventBody(absl::string_view event_id, absl::string_view type,
                       absl::Time created_at, absl::string_view data);
 

@@ -147,13 +147,33 @@ void MemoryWebhookStore::ListDeliveries(
   done(std::move(result));
 }
 
-void MemoryWebhookStore::PublishEvent(WebhookEvent event, ResultFn<int> done) {
+void MemoryWebhookStore::PublishEvent(WebhookEvent event,
+                                      std::optional<IdempotencyKey> idempotency,
+                                      ResultFn<PublishedEvent> done) {
   if (!integrator_exists_(event.integrator_id)) {
     return done(absl::NotFoundError("integrator not found"));
   }
-  int created = 0;
+  PublishedEvent published{event.id, 0, false};
   {
     absl::MutexLock lock(&mu_);
+    if (idempotency.has_value()) {
+      const int64_t expired_before = event.created_at_ms - kIdempotencyWindowMs;
+      std::erase_if(idempotency_keys_, [&](const auto& entry) {
+        return entry.first.first == event.integrator_id &&
+               entry.second.created_at_ms < expired_before;
+      });
+      auto kept =
+          idempotency_keys_.find({event.integrator_id, idempotency->key});
+      if (kept != idempotency_keys_.end()) {
+        if (kept->second.fingerprint != idempotency->fingerprint) {
+          return done(absl::FailedPreconditionError(
+              "the idempotency key was used for another request"));
+        }
+        PublishedEvent replay = kept->second.published;
+        replay.replayed = true;
+        return done(std::move(replay));
+      }
+    }
     for (const auto& [id, webhook] : webhooks_) {
       if (webhook.integrator_id != event.integrator_id || webhook.disabled ||
           !Subscribes(webhook, event.type)) {
@@ -168,11 +188,15 @@ void MemoryWebhookStore::PublishEvent(WebhookEvent event, ResultFn<int> done) {
       record.created_at_ms = event.created_at_ms;
       std::string key = record.id;
       deliveries_.emplace(std::move(key), Delivery{std::move(record)});
-      ++created;
+      ++published.deliveries;
+    }
+    if (idempotency.has_value()) {
+      idempotency_keys_[{event.integrator_id, idempotency->key}] = KeptKey{
+          std::move(idempotency->fingerprint), published, event.created_at_ms};
     }
     events_.emplace(event.id, std::move(event));
   }
-  done(created);
+  done(std::move(published));
 }
 
 void MemoryWebhookStore::RetryDelivery(std::string integrator_id,

@@ -8,7 +8,7 @@
 //
 // EXAMPLE:
 //   MemoryWebhookStore webhooks([&](absl::string_view id) { return ...; });
-//   webhooks.PublishEvent(event, [](absl::StatusOr<int> created) {});
+//   webhooks.PublishEvent(event, std::nullopt, [](auto published) {});
 #ifndef INTEGRATOR_SERVER_STORE_MEMORY_WEBHOOK_STORE_H_
 #define INTEGRATOR_SERVER_STORE_MEMORY_WEBHOOK_STORE_H_
 
@@ -42,7 +42,9 @@ class MemoryWebhookStore final : public WebhookStore {
       std::string integrator_id, std::string webhook_id, int page_size,
       std::optional<DeliveryCursor> after,
       ResultFn<std::vector<WebhookDeliveryRecord>> done) override;
-  void PublishEvent(WebhookEvent event, ResultFn<int> done) override;
+  void PublishEvent(WebhookEvent event,
+                    std::optional<IdempotencyKey> idempotency,
+                    ResultFn<PublishedEvent> done) override;
   void RetryDelivery(std::string integrator_id, std::string webhook_id,
                      std::string delivery_id, int64_t now_ms,
                      ResultFn<WebhookDeliveryRecord> done) override;
@@ -69,6 +71,14 @@ class MemoryWebhookStore final : public WebhookStore {
   absl::flat_hash_map<std::string, WebhookEvent> events_ ABSL_GUARDED_BY(mu_);
   // Ordered by id; ids are random, so listings sort what they return.
   std::map<std::string, Delivery> deliveries_ ABSL_GUARDED_BY(mu_);
+  struct KeptKey {
+    std::string fingerprint;
+    PublishedEvent published;
+    int64_t created_at_ms = 0;
+  };
+  // By integrator id, then key.
+  std::map<std::pair<std::string, std::string>, KeptKey> idempotency_keys_
+      ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace integrator

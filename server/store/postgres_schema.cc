@@ -103,6 +103,19 @@ ALTER TABLE webhook_secrets ADD COLUMN prev_nonce BYTEA;
 ALTER TABLE webhook_secrets ADD COLUMN prev_ciphertext BYTEA;
 ALTER TABLE webhook_secrets ADD COLUMN prev_expires_at_ms BIGINT;
 )sql",
+    // 5: idempotency keys of PublishEvent, kept 24 hours.
+    R"sql(
+CREATE TABLE publish_keys (
+  integrator_id TEXT NOT NULL,
+  key           TEXT NOT NULL,
+  fingerprint   TEXT NOT NULL,
+  event_id      TEXT NOT NULL,
+  deliveries    INTEGER NOT NULL,
+  created_at_ms BIGINT NOT NULL,
+  PRIMARY KEY (integrator_id, key)
+);
+CREATE INDEX publish_keys_by_age ON publish_keys(created_at_ms);
+)sql",
 };
 
 // Any constant shared by every replica: the advisory lock of migrations.

@@ -113,6 +113,46 @@ absl::StatusOr<Webhook> LockOwned(PgConnection& db,
   return ReadWebhook(*rows, 0);
 }
 
+// Drops the integrator's expired keys, then takes `key` for `event`, or
+// finds what it was first used for: that call's answer to replay, or
+// FailedPrecondition for another request. A concurrent first use of the
+// same key on another replica makes the INSERT wait for its commit, so the
+// read after it sees that call's row.
+absl::StatusOr<std::optional<PublishedEvent>> ClaimIdempotencyKey(
+    PgConnection& db, const WebhookEvent& event, const IdempotencyKey& key) {
+  if (absl::Status s =
+          db.Run("DELETE FROM publish_keys WHERE integrator_id=$1"
+                 " AND created_at_ms<$2",
+                 {PgParam::Text(event.integrator_id),
+                  PgParam::Int(event.created_at_ms - kIdempotencyWindowMs)});
+      !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<PgRows> taken = db.Exec(
+      "INSERT INTO publish_keys(integrator_id, key, fingerprint, event_id,"
+      " deliveries, created_at_ms) VALUES($1, $2, $3, $4, 0, $5)"
+      " ON CONFLICT DO NOTHING RETURNING 1",
+      {PgParam::Text(event.integrator_id), PgParam::Text(key.key),
+       PgParam::Text(key.fingerprint), PgParam::Text(event.id),
+       PgParam::Int(event.created_at_ms)});
+  if (!taken.ok()) return taken.status();
+  if (taken->size() == 1) return std::optional<PublishedEvent>();
+  absl::StatusOr<PgRows> kept = db.Exec(
+      "SELECT fingerprint, event_id, deliveries FROM publish_keys"
+      " WHERE integrator_id=$1 AND key=$2",
+      {PgParam::Text(event.integrator_id), PgParam::Text(key.key)});
+  if (!kept.ok()) return kept.status();
+  if (kept->size() == 0) {
+    return absl::UnavailableError("the idempotency key is being replaced");
+  }
+  if (kept->Text(0, 0) != key.fingerprint) {
+    return absl::FailedPreconditionError(
+        "the idempotency key was used for another request");
+  }
+  return std::optional<PublishedEvent>(PublishedEvent{
+      kept->Text(0, 1), static_cast<int>(kept->Int(0, 2)), true});
+}
+
 }  // namespace
 
 void PostgresWebhookStore::CreateWebhook(Webhook webhook,
@@ -332,11 +372,19 @@ void PostgresWebhookStore::PublishTestEvent(
       std::move(done));
 }
 
-void PostgresWebhookStore::PublishEvent(WebhookEvent event,
-                                        ResultFn<int> done) {
-  SubmitTransaction<int>(
+void PostgresWebhookStore::PublishEvent(
+    WebhookEvent event, std::optional<IdempotencyKey> idempotency,
+    ResultFn<PublishedEvent> done) {
+  SubmitTransaction<PublishedEvent>(
       *pool_,
-      [event = std::move(event)](PgConnection& db) -> absl::StatusOr<int> {
+      [event = std::move(event), idempotency = std::move(idempotency)](
+          PgConnection& db) -> absl::StatusOr<PublishedEvent> {
+        if (idempotency.has_value()) {
+          absl::StatusOr<std::optional<PublishedEvent>> kept =
+              ClaimIdempotencyKey(db, event, *idempotency);
+          if (!kept.ok()) return kept.status();
+          if (kept->has_value()) return **kept;
+        }
         absl::Status s = db.Run(
             "INSERT INTO webhook_events(id, integrator_id, type, body,"
             " created_at_ms) VALUES($1, $2, $3, $4, $5)",
@@ -373,7 +421,15 @@ void PostgresWebhookStore::PublishEvent(WebhookEvent event,
           if (!s.ok()) return s;
           ++created;
         }
-        return created;
+        if (idempotency.has_value()) {
+          s = db.Run(
+              "UPDATE publish_keys SET deliveries=$1 WHERE integrator_id=$2"
+              " AND key=$3",
+              {PgParam::Int(created), PgParam::Text(event.integrator_id),
+               PgParam::Text(idempotency->key)});
+          if (!s.ok()) return s;
+        }
+        return PublishedEvent{event.id, created, false};
       },
       std::move(done));
 }

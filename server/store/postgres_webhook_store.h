@@ -10,7 +10,7 @@
 //
 // EXAMPLE:
 //   PostgresWebhookStore webhooks(&pool);
-//   webhooks.PublishEvent(event, [](absl::StatusOr<int> created) { ... });
+//   webhooks.PublishEvent(event, std::nullopt, [](auto published) { ... });
 #ifndef INTEGRATOR_SERVER_STORE_POSTGRES_WEBHOOK_STORE_H_
 #define INTEGRATOR_SERVER_STORE_POSTGRES_WEBHOOK_STORE_H_
 
@@ -38,7 +38,9 @@ class PostgresWebhookStore final : public WebhookStore {
       std::string integrator_id, std::string webhook_id, int page_size,
       std::optional<DeliveryCursor> after,
       ResultFn<std::vector<WebhookDeliveryRecord>> done) override;
-  void PublishEvent(WebhookEvent event, ResultFn<int> done) override;
+  void PublishEvent(WebhookEvent event,
+                    std::optional<IdempotencyKey> idempotency,
+                    ResultFn<PublishedEvent> done) override;
   void RetryDelivery(std::string integrator_id, std::string webhook_id,
                      std::string delivery_id, int64_t now_ms,
                      ResultFn<WebhookDeliveryRecord> done) override;

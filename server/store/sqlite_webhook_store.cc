@@ -107,6 +107,59 @@ absl::StatusOr<WebhookDeliveryRecord> FindDelivery(
   return std::move(*found);
 }
 
+// Drops the integrator's expired keys, then takes `key` for `event`, or
+// finds what it was first used for: that call's answer to replay, or
+// FailedPrecondition for another request.
+absl::StatusOr<std::optional<PublishedEvent>> ClaimIdempotencyKey(
+    SqliteConnection& db, const WebhookEvent& event,
+    const IdempotencyKey& key) {
+  absl::StatusOr<SqliteStatement> prune = db.Prepare(
+      "DELETE FROM publish_keys WHERE integrator_id=? AND created_at_ms<?");
+  if (!prune.ok()) return prune.status();
+  if (absl::Status s =
+          prune->BindText(1, event.integrator_id)
+              .BindInt64(2, event.created_at_ms - kIdempotencyWindowMs)
+              .Run();
+      !s.ok()) {
+    return s;
+  }
+  std::optional<PublishedEvent> replay;
+  std::string fingerprint;
+  absl::Status s = ForEachRow(
+      db,
+      "SELECT fingerprint, event_id, deliveries FROM publish_keys"
+      " WHERE integrator_id=? AND key=?",
+      [&](SqliteStatement& q) {
+        q.BindText(1, event.integrator_id).BindText(2, key.key);
+      },
+      [&](SqliteStatement& row) {
+        fingerprint = row.ColumnText(0);
+        replay = PublishedEvent{row.ColumnText(1),
+                                static_cast<int>(row.ColumnInt64(2)), true};
+        return false;
+      });
+  if (!s.ok()) return s;
+  if (replay.has_value()) {
+    if (fingerprint != key.fingerprint) {
+      return absl::FailedPreconditionError(
+          "the idempotency key was used for another request");
+    }
+    return replay;
+  }
+  absl::StatusOr<SqliteStatement> keep = db.Prepare(
+      "INSERT INTO publish_keys(integrator_id, key, fingerprint, event_id,"
+      " deliveries, created_at_ms) VALUES(?,?,?,?,0,?)");
+  if (!keep.ok()) return keep.status();
+  s = keep->BindText(1, event.integrator_id)
+          .BindText(2, key.key)
+          .BindText(3, key.fingerprint)
+          .BindText(4, event.id)
+          .BindInt64(5, event.created_at_ms)
+          .Run();
+  if (!s.ok()) return s;
+  return std::optional<PublishedEvent>();
+}
+
 // Queues `body` as one write of its own savepoint and answers with what it
 // produced once the batch committed (or with why it did not).
 template <typename T>
@@ -354,10 +407,19 @@ void SqliteWebhookStore::PublishTestEvent(
       std::move(done));
 }
 
-void SqliteWebhookStore::PublishEvent(WebhookEvent event, ResultFn<int> done) {
-  SubmitWrite<int>(
+void SqliteWebhookStore::PublishEvent(WebhookEvent event,
+                                      std::optional<IdempotencyKey> idempotency,
+                                      ResultFn<PublishedEvent> done) {
+  SubmitWrite<PublishedEvent>(
       *writer_,
-      [event = std::move(event)](SqliteConnection& db) -> absl::StatusOr<int> {
+      [event = std::move(event), idempotency = std::move(idempotency)](
+          SqliteConnection& db) -> absl::StatusOr<PublishedEvent> {
+        if (idempotency.has_value()) {
+          absl::StatusOr<std::optional<PublishedEvent>> kept =
+              ClaimIdempotencyKey(db, event, *idempotency);
+          if (!kept.ok()) return kept.status();
+          if (kept->has_value()) return **kept;
+        }
         absl::StatusOr<SqliteStatement> insert = db.Prepare(
             "INSERT INTO webhook_events(id, integrator_id, type, body,"
             " created_at_ms) VALUES(?,?,?,?,?)");
@@ -400,7 +462,19 @@ void SqliteWebhookStore::PublishEvent(WebhookEvent event, ResultFn<int> done) {
                   .Run();
           if (!s.ok()) return s;
         }
-        return static_cast<int>(subscribed.size());
+        const int created = static_cast<int>(subscribed.size());
+        if (idempotency.has_value()) {
+          absl::StatusOr<SqliteStatement> count = db.Prepare(
+              "UPDATE publish_keys SET deliveries=? WHERE integrator_id=?"
+              " AND key=?");
+          if (!count.ok()) return count.status();
+          s = count->BindInt64(1, created)
+                  .BindText(2, event.integrator_id)
+                  .BindText(3, idempotency->key)
+                  .Run();
+          if (!s.ok()) return s;
+        }
+        return PublishedEvent{event.id, created, false};
       },
       std::move(done));
 }

@@ -38,7 +38,9 @@ class SqliteWebhookStore final : public WebhookStore {
       std::string integrator_id, std::string webhook_id, int page_size,
       std::optional<DeliveryCursor> after,
       ResultFn<std::vector<WebhookDeliveryRecord>> done) override;
-  void PublishEvent(WebhookEvent event, ResultFn<int> done) override;
+  void PublishEvent(WebhookEvent event,
+                    std::optional<IdempotencyKey> idempotency,
+                    ResultFn<PublishedEvent> done) override;
   void RetryDelivery(std::string integrator_id, std::string webhook_id,
                      std::string delivery_id, int64_t now_ms,
                      ResultFn<WebhookDeliveryRecord> done) override;

@@ -13,7 +13,12 @@
 //   FailedPrecondition. DeleteWebhook also deletes its deliveries.
 // - PublishEvent is the transactional outbox: the event and one pending
 //   delivery per enabled webhook of the integrator subscribed to the type,
-//   in one transaction, due at once. It answers how many it created.
+//   in one transaction, due at once. It answers the event id and how many
+//   deliveries it created. With an idempotency key, the key is kept in the
+//   same transaction for kIdempotencyWindowMs: the same key with the same
+//   fingerprint answers the first call's event id and count (replayed) and
+//   writes nothing; with another fingerprint it is FailedPrecondition.
+//   Expired keys of the integrator are dropped by the same transaction.
 // - ListDeliveries pages newest first (created_at_ms, then id, both
 //   descending); `after` is the last delivery of the previous page.
 // - ClaimDueDeliveries leases up to `limit` pending deliveries that are due
@@ -33,7 +38,7 @@
 //
 // EXAMPLE:
 //   WebhookStore& webhooks = *store;
-//   webhooks.PublishEvent(event, [](absl::StatusOr<int> created) { ... });
+//   webhooks.PublishEvent(event, std::nullopt, [](auto published) { ... });
 #ifndef INTEGRATOR_SERVER_STORE_WEBHOOK_STORE_H_
 #define INTEGRATOR_SERVER_STORE_WEBHOOK_STORE_H_
 
@@ -130,6 +135,21 @@ inline std::string DeliveryId(absl::string_view event_id,
   return absl::StrCat("dlv_", event_id, webhook_id);
 }
 
+// A publisher's key for retrying one publish, and what identifies the
+// request it was first used with.
+struct IdempotencyKey {
+  std::string key;
+  std::string fingerprint;
+};
+
+inline constexpr int64_t kIdempotencyWindowMs = 24 * 60 * 60 * 1000;
+
+struct PublishedEvent {
+  std::string event_id;
+  int deliveries = 0;
+  bool replayed = false;  // answered from the key, nothing written
+};
+
 template <typename T>
 using ResultFn = absl::AnyInvocable<void(absl::StatusOr<T>)>;
 
@@ -161,7 +181,9 @@ class WebhookStore {
       std::string integrator_id, std::string webhook_id, int page_size,
       std::optional<DeliveryCursor> after,
       ResultFn<std::vector<WebhookDeliveryRecord>> done) = 0;
-  virtual void PublishEvent(WebhookEvent event, ResultFn<int> done) = 0;
+  virtual void PublishEvent(WebhookEvent event,
+                            std::optional<IdempotencyKey> idempotency,
+                            ResultFn<PublishedEvent> done) = 0;
   // Makes a failed or succeeded delivery of the integrator's webhook due at
   // `now_ms` again (its attempts keep counting); a pending one is
   // FailedPrecondition.

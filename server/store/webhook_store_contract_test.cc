@@ -82,16 +82,28 @@ class WebhookStoreContractTest : public ::testing::TestWithParam<StoreFactory> {
     webhooks().EnableWebhook(integrator, id, answer.Callback());
     return answer.Get();
   }
-  absl::StatusOr<int> Publish(const std::string& integrator,
-                              const std::string& event_id,
-                              const std::string& type, int64_t at_ms = 100) {
-    Answer<int> answer;
+  absl::StatusOr<PublishedEvent> PublishKeyed(
+      const std::string& integrator, const std::string& event_id,
+      const std::string& type, int64_t at_ms,
+      std::optional<IdempotencyKey> key) {
+    Answer<PublishedEvent> answer;
     webhooks().PublishEvent(
         WebhookEvent{event_id, integrator, type,
                      absl::StrCat("{\"id\":\"", event_id, "\",\"data\":{}}"),
                      at_ms},
-        answer.Callback());
+        std::move(key), answer.Callback());
     return answer.Get();
+  }
+  // How many deliveries a publish without a key created.
+  absl::StatusOr<int> Publish(const std::string& integrator,
+                              const std::string& event_id,
+                              const std::string& type, int64_t at_ms = 100) {
+    absl::StatusOr<PublishedEvent> published =
+        PublishKeyed(integrator, event_id, type, at_ms, std::nullopt);
+    if (!published.ok()) return published.status();
+    EXPECT_EQ(published->event_id, event_id);
+    EXPECT_FALSE(published->replayed);
+    return published->deliveries;
   }
   absl::StatusOr<std::vector<WebhookDeliveryRecord>> Deliveries(
       const std::string& integrator, const std::string& webhook, int page_size,
@@ -361,6 +373,46 @@ TEST_P(WebhookStoreContractTest, FinishedDeliveriesCanBeRetriedAndTestsSent) {
   EXPECT_TRUE(absl::IsNotFound(test_event("itg_a", "wh_2", "evt_u").status()));
   // Only that webhook gets it, whatever it subscribes to.
   EXPECT_TRUE(Deliveries("itg_b", "wh_2", 10)->empty());
+}
+
+TEST_P(WebhookStoreContractTest, AnIdempotencyKeyPublishesOncePerDay) {
+  ASSERT_TRUE(Create("itg_a", "wh_1", {"payment.created"}).ok());
+  const IdempotencyKey key{"order-42", "fingerprint-1"};
+  absl::StatusOr<PublishedEvent> first =
+      PublishKeyed("itg_a", "evt_1", "payment.created", 1000, key);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->event_id, "evt_1");
+  EXPECT_EQ(first->deliveries, 1);
+  EXPECT_FALSE(first->replayed);
+  // A retry under another event id: the first answer, nothing written.
+  absl::StatusOr<PublishedEvent> again =
+      PublishKeyed("itg_a", "evt_2", "payment.created", 2000, key);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->event_id, "evt_1");
+  EXPECT_EQ(again->deliveries, 1);
+  EXPECT_TRUE(again->replayed);
+  EXPECT_EQ(Deliveries("itg_a", "wh_1", 10)->size(), 1u);
+  // The same key for another request is refused; another integrator's key
+  // space is its own.
+  EXPECT_EQ(PublishKeyed("itg_a", "evt_3", "payment.created", 3000,
+                         IdempotencyKey{"order-42", "fingerprint-2"})
+                .status()
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
+  absl::StatusOr<PublishedEvent> other =
+      PublishKeyed("itg_b", "evt_4", "payment.created", 3000, key);
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(other->event_id, "evt_4");
+  // After 24 hours the key is forgotten: a new event.
+  absl::StatusOr<PublishedEvent> later = PublishKeyed(
+      "itg_a", "evt_5", "payment.created", 1000 + kIdempotencyWindowMs + 1,
+      IdempotencyKey{"order-42", "fingerprint-2"});
+  ASSERT_TRUE(later.ok()) << later.status();
+  EXPECT_EQ(later->event_id, "evt_5");
+  EXPECT_FALSE(later->replayed);
+  // A key that failed with its publish (unknown integrator) is not kept.
+  EXPECT_TRUE(absl::IsNotFound(
+      PublishKeyed("itg_zz", "evt_6", "payment.created", 5000, key).status()));
 }
 
 TEST_P(WebhookStoreContractTest, DeletingAWebhookDeletesItsDeliveries) {

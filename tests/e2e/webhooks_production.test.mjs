@@ -9,7 +9,9 @@ import { execFileSync } from 'node:child_process';
 import { Webhook } from 'standardwebhooks';
 import { curl } from './lib/curl.mjs';
 import { startReceiver } from './lib/webhook_receiver.mjs';
-import { makeDataDir, startServer, adminOk, reflectedClients, call, grpc } from './lib/harness.mjs';
+import {
+  makeDataDir, startServer, adminOk, reflectedClients, call, errorDetails, grpc,
+} from './lib/harness.mjs';
 
 const HOOKS = '/v1/integrator/webhooks';
 // A 60 s overlap asked for is capped at 3 s, and housekeeping runs every
@@ -232,5 +234,59 @@ test('no secret or previous secret appears in the server log', async () => {
   const log = server.log();
   for (const secret of ['old-secret-1', 'new-secret-2', 'ünïcode', 'resend-secret']) {
     assert.ok(!log.includes(secret), `${secret} is in the log`);
+  }
+});
+
+test('PublishEvent with one idempotency key, across SIGKILLs: one event, one delivery per webhook', async () => {
+  const own = makeDataDir();
+  const publisher = await adminOk(own, ['create-key', '--service', 'payments', '--scopes', 'publish:events']);
+  const id = await adminOk(own, ['create-integrator', '--name', 'Idempotent']);
+  const key = await adminOk(own, ['create-key', '--integrator', id, '--scopes', 'write:webhooks']);
+  const request = { integrator_id: id, event_type: 'payment.completed', data: '{"order":42}', idempotency_key: 'order-42/complete' };
+  const answers = [];
+  let running;
+  try {
+    for (let round = 0; round < 3; round++) {
+      running = await startServer(own, FLAGS);
+      if (round === 0) {
+        for (const path of ['/idem-a', '/idem-b']) {
+          const made = await curl(`${running.baseUrl}${HOOKS}`, { method: 'POST',
+            headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+            body: JSON.stringify({ url: receiver.url(path), events: ['payment.completed'] }) });
+          assert.equal(made.status, 200, made.body);
+        }
+      }
+      const roundClients = await reflectedClients(running.address);
+      const res = await call(roundClients.WebhookEventService, 'PublishEvent', request, { key: publisher });
+      roundClients.close();
+      assert.equal(res.code, grpc.status.OK, res.err?.message);
+      answers.push(res.res);
+      await running.stop('SIGKILL');
+    }
+    assert.equal(new Set(answers.map((a) => a.event_id)).size, 1, JSON.stringify(answers));
+    assert.deepEqual(answers.map((a) => a.deliveries), [2, 2, 2]);
+    assert.deepEqual(answers.map((a) => a.replayed), [false, true, true]);
+
+    running = await startServer(own, FLAGS);
+    const lastClients = await reflectedClients(running.address);
+    const changed = await call(lastClients.WebhookEventService, 'PublishEvent',
+      { ...request, data: '{"order":43}' }, { key: publisher });
+    assert.equal(changed.code, grpc.status.FAILED_PRECONDITION);
+    assert.equal(errorDetails(changed.err).BadRequest?.field_violations?.[0]?.field, 'idempotency_key');
+    const bad = await call(lastClients.WebhookEventService, 'PublishEvent',
+      { ...request, idempotency_key: 'tab\tinside' }, { key: publisher });
+    lastClients.close();
+    assert.equal(bad.code, grpc.status.INVALID_ARGUMENT);
+    for (const path of ['/idem-a', '/idem-b']) {
+      await receiver.waitFor(() => receiver.to(path).length >= 1, 10000, `the delivery to ${path}`);
+    }
+    await new Promise((r) => setTimeout(r, 1500));
+    for (const path of ['/idem-a', '/idem-b']) {
+      const ids = new Set(receiver.to(path).map((r) => JSON.parse(r.body).id));
+      assert.deepEqual([...ids], [answers[0].event_id], `${path} got one event`);
+    }
+  } finally {
+    await running?.stop();
+    own.remove();
   }
 });
