@@ -75,6 +75,9 @@ ABSL_FLAG(int, webhook_disable_after, 50,
 ABSL_FLAG(int, webhook_workers, 16,
           "webhook attempts sent at once (1 to 256); a slow receiver holds "
           "one of them for at most --webhook_timeout");
+ABSL_FLAG(absl::Duration, delivery_retention, absl::Hours(24 * 30),
+          "finished webhook deliveries (and events no delivery needs) older "
+          "than this are pruned (1s to 3650 days)");
 ABSL_FLAG(absl::Duration, housekeeping_interval, absl::Minutes(1),
           "how often replaced secrets past their overlap window are erased "
           "(1s to 1h)");
@@ -165,6 +168,13 @@ int main(int argc, char** argv) {
       absl::GetFlag(FLAGS_previous_secret_ttl_cap);
   options.delivery.housekeeping_interval =
       absl::GetFlag(FLAGS_housekeeping_interval);
+  options.delivery.delivery_retention = absl::GetFlag(FLAGS_delivery_retention);
+  if (options.delivery.delivery_retention < absl::Seconds(1) ||
+      options.delivery.delivery_retention > absl::Hours(24 * 3650)) {
+    std::cerr << "integrator-server: --delivery_retention must be 1s to 3650 "
+                 "days\n";
+    return 2;
+  }
   if (options.delivery.housekeeping_interval < absl::Seconds(1) ||
       options.delivery.housekeeping_interval > absl::Hours(1)) {
     std::cerr << "integrator-server: --housekeeping_interval must be 1s to "

@@ -157,6 +157,7 @@ absl::Status IntegratorServer::Start() {
     // Leases of a store that only this process serves can be taken back at
     // once: their holder is gone.
     delivery.release_leases_at_start = !store_->traits().shared_by_replicas;
+    delivery.store_size = [store = store_.get()] { return store->SizeBytes(); };
     delivery_ = std::make_unique<webhook::DeliveryEngine>(
         &store_->webhooks(), store_.get(), sealer_.get(), std::move(delivery));
     if (absl::Status s = delivery_->Start(); !s.ok()) return s;

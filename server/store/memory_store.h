@@ -51,6 +51,7 @@ class MemoryStore : public Store {
   absl::StatusOr<int> EraseExpiredPreviousSecrets(int64_t now_ms) override;
   absl::StatusOr<std::vector<std::string>> SealedKeyIds() override;
   StoreStats Stats() override;
+  absl::StatusOr<int64_t> SizeBytes() override { return 0; }
   WebhookStore& webhooks() override { return webhooks_; }
   StoreTraits traits() const override { return {.in_memory = true}; }
   absl::Status CheckReachable() override;

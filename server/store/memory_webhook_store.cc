@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
+
 namespace integrator {
 namespace {
 
@@ -320,6 +322,47 @@ absl::Status MemoryWebhookStore::RecordAttempt(const AttemptOutcome& outcome) {
     if (hook.failure_count >= outcome.disable_after) hook.disabled = true;
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<PruneCounts> MemoryWebhookStore::PruneFinished(
+    int64_t finished_before_ms, int64_t keys_before_ms, int batch) {
+  absl::MutexLock lock(&mu_);
+  PruneCounts pruned;
+  for (auto it = deliveries_.begin();
+       it != deliveries_.end() && pruned.deliveries < batch;) {
+    const WebhookDeliveryRecord& record = it->second.record;
+    if (record.status != DeliveryStatus::kPending &&
+        record.created_at_ms < finished_before_ms) {
+      it = deliveries_.erase(it);
+      ++pruned.deliveries;
+    } else {
+      ++it;
+    }
+  }
+  absl::flat_hash_set<std::string> needed;
+  for (const auto& [id, delivery] : deliveries_) {
+    needed.insert(delivery.record.event_id);
+  }
+  for (auto it = events_.begin();
+       it != events_.end() && pruned.events < batch;) {
+    if (it->second.created_at_ms < finished_before_ms &&
+        !needed.contains(it->first)) {
+      events_.erase(it++);
+      ++pruned.events;
+    } else {
+      ++it;
+    }
+  }
+  for (auto it = idempotency_keys_.begin();
+       it != idempotency_keys_.end() && pruned.idempotency_keys < batch;) {
+    if (it->second.created_at_ms < keys_before_ms) {
+      it = idempotency_keys_.erase(it);
+      ++pruned.idempotency_keys;
+    } else {
+      ++it;
+    }
+  }
+  return pruned;
 }
 
 absl::Status MemoryWebhookStore::ReleaseLeases() {

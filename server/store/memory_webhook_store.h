@@ -54,6 +54,9 @@ class MemoryWebhookStore final : public WebhookStore {
       int64_t now_ms, int limit, int64_t lease_until_ms) override;
   absl::Status RecordAttempt(const AttemptOutcome& outcome) override;
   absl::Status ReleaseLeases() override;
+  absl::StatusOr<PruneCounts> PruneFinished(int64_t finished_before_ms,
+                                            int64_t keys_before_ms,
+                                            int batch) override;
 
  private:
   struct Delivery {

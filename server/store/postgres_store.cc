@@ -385,6 +385,13 @@ absl::StatusOr<std::vector<std::string>> PostgresStore::SealedKeyIds() {
   return ids;
 }
 
+absl::StatusOr<int64_t> PostgresStore::SizeBytes() {
+  absl::StatusOr<PgRows> rows =
+      Query("SELECT pg_database_size(current_database())");
+  if (!rows.ok()) return rows.status();
+  return rows->Int(0, 0);
+}
+
 StoreStats PostgresStore::Stats() {
   return StoreStats{"postgresql", "", "",
                     commits_.load() + secret_writer_->commits(),

@@ -87,6 +87,7 @@ class PostgresStore : public Store {
   absl::StatusOr<std::vector<std::string>> SealedKeyIds() override;
   WebhookStore& webhooks() override { return webhooks_; }
   StoreStats Stats() override;
+  absl::StatusOr<int64_t> SizeBytes() override;
   StoreTraits traits() const override {
     return {.durable = true, .shared_by_replicas = true};
   }

@@ -527,6 +527,43 @@ absl::Status PostgresWebhookStore::RecordAttempt(
       .status();
 }
 
+absl::StatusOr<PruneCounts> PostgresWebhookStore::PruneFinished(
+    int64_t finished_before_ms, int64_t keys_before_ms, int batch) {
+  return TransactAndWait<PruneCounts>(
+      *pool_, [&](PgConnection& db) -> absl::StatusOr<PruneCounts> {
+        PruneCounts pruned;
+        struct Step {
+          const char* sql;
+          int64_t before_ms;
+          int* count;
+        };
+        // SKIP LOCKED: a row another transaction holds is left for the next
+        // pass instead of waited for.
+        const Step steps[] = {
+            {"DELETE FROM webhook_deliveries WHERE id IN (SELECT id"
+             " FROM webhook_deliveries WHERE status IN ('succeeded','failed')"
+             " AND created_at_ms<$1 LIMIT $2 FOR UPDATE SKIP LOCKED)",
+             finished_before_ms, &pruned.deliveries},
+            {"DELETE FROM webhook_events WHERE id IN (SELECT e.id"
+             " FROM webhook_events e WHERE e.created_at_ms<$1 AND NOT EXISTS"
+             " (SELECT 1 FROM webhook_deliveries d WHERE d.event_id=e.id)"
+             " LIMIT $2 FOR UPDATE SKIP LOCKED)",
+             finished_before_ms, &pruned.events},
+            {"DELETE FROM publish_keys WHERE (integrator_id, key) IN (SELECT"
+             " integrator_id, key FROM publish_keys WHERE created_at_ms<$1"
+             " LIMIT $2 FOR UPDATE SKIP LOCKED)",
+             keys_before_ms, &pruned.idempotency_keys},
+        };
+        for (const Step& step : steps) {
+          absl::StatusOr<PgRows> rows = db.Exec(
+              step.sql, {PgParam::Int(step.before_ms), PgParam::Int(batch)});
+          if (!rows.ok()) return rows.status();
+          *step.count = static_cast<int>(rows->affected());
+        }
+        return pruned;
+      });
+}
+
 absl::Status PostgresWebhookStore::ReleaseLeases() {
   return TransactAndWait<bool>(*pool_,
                                [](PgConnection& db) -> absl::StatusOr<bool> {

@@ -441,6 +441,14 @@ absl::StatusOr<std::vector<std::string>> SqliteStore::SealedKeyIds() {
       [](SqliteStatement& row) { return row.ColumnText(0); });
 }
 
+absl::StatusOr<int64_t> SqliteStore::SizeBytes() {
+  return readers_.QueryOne<int64_t>(
+      "SELECT page_count * page_size FROM pragma_page_count(),"
+      " pragma_page_size()",
+      SqliteReaderPool::NoParameters,
+      [](SqliteStatement& row) { return row.ColumnInt64(0); }, "no size");
+}
+
 StoreStats SqliteStore::Stats() {
   return StoreStats{"sqlite", journal_mode_, synchronous_, writer_.commits(),
                     writer_.updates()};

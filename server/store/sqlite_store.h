@@ -78,6 +78,7 @@ class SqliteStore : public Store {
   absl::StatusOr<std::vector<std::string>> SealedKeyIds() override;
   WebhookStore& webhooks() override { return webhooks_; }
   StoreStats Stats() override;
+  absl::StatusOr<int64_t> SizeBytes() override;
   StoreTraits traits() const override {
     return {.embedded = true, .durable = true};
   }

@@ -588,6 +588,44 @@ absl::Status SqliteWebhookStore::RecordAttempt(const AttemptOutcome& outcome) {
       .status();
 }
 
+absl::StatusOr<PruneCounts> SqliteWebhookStore::PruneFinished(
+    int64_t finished_before_ms, int64_t keys_before_ms, int batch) {
+  return WriteAndWait<PruneCounts>(
+      *writer_, [&](SqliteConnection& db) -> absl::StatusOr<PruneCounts> {
+        PruneCounts pruned;
+        struct Step {
+          const char* sql;
+          int64_t before_ms;
+          int* count;
+        };
+        const Step steps[] = {
+            {"DELETE FROM webhook_deliveries WHERE rowid IN (SELECT rowid"
+             " FROM webhook_deliveries WHERE status IN ('succeeded','failed')"
+             " AND created_at_ms<?1 LIMIT ?2)",
+             finished_before_ms, &pruned.deliveries},
+            {"DELETE FROM webhook_events WHERE rowid IN (SELECT e.rowid"
+             " FROM webhook_events e WHERE e.created_at_ms<?1 AND NOT EXISTS"
+             " (SELECT 1 FROM webhook_deliveries d WHERE d.event_id=e.id)"
+             " LIMIT ?2)",
+             finished_before_ms, &pruned.events},
+            {"DELETE FROM publish_keys WHERE rowid IN (SELECT rowid"
+             " FROM publish_keys WHERE created_at_ms<?1 LIMIT ?2)",
+             keys_before_ms, &pruned.idempotency_keys},
+        };
+        for (const Step& step : steps) {
+          absl::StatusOr<SqliteStatement> prune = db.Prepare(step.sql);
+          if (!prune.ok()) return prune.status();
+          if (absl::Status s =
+                  prune->BindInt64(1, step.before_ms).BindInt64(2, batch).Run();
+              !s.ok()) {
+            return s;
+          }
+          *step.count = sqlite3_changes(db.get());
+        }
+        return pruned;
+      });
+}
+
 absl::Status SqliteWebhookStore::ReleaseLeases() {
   return writer_->SubmitAndWait([](SqliteConnection& db) {
     return db.Exec(

@@ -75,6 +75,9 @@ class Store : public IntegratorStore,
   virtual absl::StatusOr<std::vector<std::string>> SealedKeyIds() = 0;
 
   virtual StoreStats Stats() = 0;
+  // The bytes the store's data takes on disk (0 for the memory store):
+  // reported by housekeeping next to what it pruned.
+  virtual absl::StatusOr<int64_t> SizeBytes() = 0;
   virtual StoreTraits traits() const = 0;
 
   // OK when the store answers a read now (one cheap round trip);

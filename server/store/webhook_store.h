@@ -35,6 +35,12 @@
 //   `next_attempt_at_ms`, or failed when there is none.
 // - ReleaseLeases ends every lease, so deliveries a crashed process held are
 //   due again at once (only for a store one process serves).
+// - PruneFinished deletes, in one short transaction, at most `batch` each
+//   of: finished (succeeded or failed) deliveries created before
+//   `finished_before_ms`; events created before it that no delivery needs;
+//   idempotency keys created before `keys_before_ms`. Pending deliveries and
+//   their events are never pruned. Callers repeat it while a count reaches
+//   `batch`, so writers never wait behind one long delete.
 //
 // EXAMPLE:
 //   WebhookStore& webhooks = *store;
@@ -144,6 +150,12 @@ struct IdempotencyKey {
 
 inline constexpr int64_t kIdempotencyWindowMs = 24 * 60 * 60 * 1000;
 
+struct PruneCounts {
+  int deliveries = 0;
+  int events = 0;
+  int idempotency_keys = 0;
+};
+
 struct PublishedEvent {
   std::string event_id;
   int deliveries = 0;
@@ -200,6 +212,9 @@ class WebhookStore {
       int64_t now_ms, int limit, int64_t lease_until_ms) = 0;
   virtual absl::Status RecordAttempt(const AttemptOutcome& outcome) = 0;
   virtual absl::Status ReleaseLeases() = 0;
+  virtual absl::StatusOr<PruneCounts> PruneFinished(int64_t finished_before_ms,
+                                                    int64_t keys_before_ms,
+                                                    int batch) = 0;
 };
 
 }  // namespace integrator

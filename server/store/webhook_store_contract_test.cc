@@ -415,6 +415,48 @@ TEST_P(WebhookStoreContractTest, AnIdempotencyKeyPublishesOncePerDay) {
       PublishKeyed("itg_zz", "evt_6", "payment.created", 5000, key).status()));
 }
 
+TEST_P(WebhookStoreContractTest, PruningTakesOnlyOldFinishedWorkInBatches) {
+  ASSERT_TRUE(Create("itg_a", "wh_1", {"payment.created"}).ok());
+  ASSERT_TRUE(Create("itg_a", "wh_2", {"account.created"}).ok());
+  // Three old events delivered to wh_1, one old pending on wh_2, one new.
+  for (int i = 0; i < 3; ++i) {
+    const std::string event = absl::StrCat("evt_old", i);
+    ASSERT_TRUE(Publish("itg_a", event, "payment.created", 100 + i).ok());
+    ASSERT_EQ(webhooks().ClaimDueDeliveries(1000, 1, 2000)->size(), 1u);
+    ASSERT_TRUE(webhooks()
+                    .RecordAttempt(AttemptOutcome{
+                        DeliveryId(event, "wh_1"), 2000, true, 200, "", {}, 3})
+                    .ok());
+  }
+  ASSERT_TRUE(Publish("itg_a", "evt_pending", "account.created", 100).ok());
+  ASSERT_TRUE(Publish("itg_a", "evt_new", "payment.created", 9000).ok());
+  ASSERT_TRUE(PublishKeyed("itg_a", "evt_k", "capabilities.updated", 50,
+                           IdempotencyKey{"k", "f"})
+                  .ok());
+  absl::StatusOr<PruneCounts> first = webhooks().PruneFinished(5000, 60, 2);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->deliveries, 2);  // a batch of two
+  EXPECT_EQ(first->idempotency_keys, 1);
+  absl::StatusOr<PruneCounts> second = webhooks().PruneFinished(5000, 60, 2);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->deliveries, 1);
+  // evt_old0..2 and evt_k (no delivery) once no delivery needs them.
+  int events = first->events + second->events;
+  absl::StatusOr<PruneCounts> third = webhooks().PruneFinished(5000, 60, 2);
+  events += third->events;
+  EXPECT_EQ(third->deliveries, 0);
+  EXPECT_EQ(events, 4);
+  // What is left: the new delivery, and the pending one with its event.
+  absl::StatusOr<std::vector<WebhookDeliveryRecord>> left =
+      Deliveries("itg_a", "wh_1", 10);
+  ASSERT_EQ(left->size(), 1u);
+  EXPECT_EQ((*left)[0].event_id, "evt_new");
+  left = Deliveries("itg_a", "wh_2", 10);
+  ASSERT_EQ(left->size(), 1u);
+  EXPECT_EQ((*left)[0].event_id, "evt_pending");
+  EXPECT_EQ(webhooks().ClaimDueDeliveries(100000, 10, 200000)->size(), 2u);
+}
+
 TEST_P(WebhookStoreContractTest, DeletingAWebhookDeletesItsDeliveries) {
   ASSERT_TRUE(Create("itg_a", "wh_1", {"payment.created"}).ok());
   ASSERT_TRUE(Publish("itg_a", "evt_1", "payment.created").ok());

@@ -18,6 +18,8 @@ namespace {
 // Past the attempt's own timeout, so a lease never ends while its attempt
 // may still be sending.
 constexpr absl::Duration kLeaseMargin = absl::Seconds(30);
+// Rows pruned per transaction: short enough that writers never wait long.
+constexpr int kPruneBatch = 500;
 
 int64_t Millis(absl::Time t) { return absl::ToUnixMillis(t); }
 
@@ -127,14 +129,47 @@ void DeliveryEngine::Housekeep() {
         return;
       }
     }
-    absl::StatusOr<int> erased =
-        secrets_->EraseExpiredPreviousSecrets(Millis(absl::Now()));
-    if (!erased.ok() || *erased > 0) {
-      rpc::RequestLog().Write(absl::StrCat(
-          "face=housekeeping erased_previous_secrets=",
-          erased.ok() ? absl::StrCat(*erased) : erased.status().ToString()));
-    }
+    HousekeepOnce();
   }
+}
+
+void DeliveryEngine::HousekeepOnce() {
+  const absl::Time now = absl::Now();
+  absl::StatusOr<int> erased =
+      secrets_->EraseExpiredPreviousSecrets(Millis(now));
+  PruneCounts total;
+  absl::Status pruning;
+  for (;;) {
+    absl::StatusOr<PruneCounts> pruned = webhooks_->PruneFinished(
+        Millis(now - options_.delivery_retention),
+        Millis(now) - kIdempotencyWindowMs, kPruneBatch);
+    if (!pruned.ok()) {
+      pruning = pruned.status();
+      break;
+    }
+    total.deliveries += pruned->deliveries;
+    total.events += pruned->events;
+    total.idempotency_keys += pruned->idempotency_keys;
+    if (pruned->deliveries < kPruneBatch && pruned->events < kPruneBatch &&
+        pruned->idempotency_keys < kPruneBatch) {
+      break;
+    }
+    if (abort_.load()) return;
+  }
+  const bool changed = (erased.ok() && *erased > 0) || total.deliveries > 0 ||
+                       total.events > 0 || total.idempotency_keys > 0;
+  if (!changed && erased.ok() && pruning.ok()) return;
+  std::string size;
+  if (options_.store_size) {
+    absl::StatusOr<int64_t> bytes = options_.store_size();
+    if (bytes.ok()) size = absl::StrCat(" store_bytes=", *bytes);
+  }
+  rpc::RequestLog().Write(absl::StrCat(
+      "face=housekeeping erased_previous_secrets=",
+      erased.ok() ? absl::StrCat(*erased) : erased.status().ToString(),
+      " pruned_deliveries=", total.deliveries, " pruned_events=", total.events,
+      " pruned_idempotency_keys=", total.idempotency_keys, size,
+      pruning.ok() ? "" : absl::StrCat(" prune_error=", pruning.ToString())));
 }
 
 void DeliveryEngine::Work() {

@@ -22,7 +22,9 @@
 //   ends, or at the next start when `release_leases_at_start` (a store
 //   served by this process alone).
 // - Every `housekeeping_interval` a housekeeping thread erases previous
-//   secrets whose overlap window closed.
+//   secrets whose overlap window closed and prunes finished deliveries
+//   older than `delivery_retention`, in batches of kPruneBatch (one short
+//   transaction each), logging the counts and the store's size.
 // - Shutdown() stops claiming, lets attempts in flight finish within
 //   `drain`, cuts the rest short without recording them (a shutdown is no
 //   fault of the receiver), and leaves every unsent delivery pending.
@@ -38,6 +40,7 @@
 
 #include <atomic>
 #include <deque>
+#include <functional>
 #include <thread>
 #include <vector>
 
@@ -64,9 +67,13 @@ struct DeliveryOptions {
   // Resolves webhook hosts; null means the system's resolver.
   const HostResolver* resolver = nullptr;
   bool release_leases_at_start = false;
-  // How often expired previous secrets are erased (and, with retention,
-  // old deliveries pruned).
+  // How often expired previous secrets are erased and finished deliveries
+  // older than `delivery_retention` pruned (with events no delivery needs
+  // and idempotency keys past their day).
   absl::Duration housekeeping_interval = absl::Minutes(1);
+  absl::Duration delivery_retention = absl::Hours(24 * 30);
+  // The store's size on disk, reported with what was pruned; may be null.
+  std::function<absl::StatusOr<int64_t>()> store_size;
 };
 
 class DeliveryEngine {
@@ -85,6 +92,7 @@ class DeliveryEngine {
   void Claim();
   void Work();
   void Housekeep();
+  void HousekeepOnce();
   void Deliver(WebhookSender& sender, const ClaimedDelivery& delivery);
   // The headers of one attempt, Signature included when a secret is set;
   // an error when the secret exists but cannot be read.

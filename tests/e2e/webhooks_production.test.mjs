@@ -290,3 +290,59 @@ test('PublishEvent with one idempotency key, across SIGKILLs: one event, one del
     own.remove();
   }
 });
+
+test('retention prunes old finished deliveries under concurrent publishing; pending ones and their events stay', async () => {
+  const own = makeDataDir();
+  const retention = await startServer(own,
+    [...FLAGS, '--delivery_retention=2s', '--webhook_retry_schedule=1h', '--webhook_disable_after=1000']);
+  const ownClients = await reflectedClients(retention.address);
+  try {
+    const publisher = await adminOk(own, ['create-key', '--service', 'payments', '--scopes', 'publish:events']);
+    const id = await adminOk(own, ['create-integrator', '--name', 'Retained']);
+    const key = await adminOk(own, ['create-key', '--integrator', id, '--scopes', 'read:webhooks,write:webhooks']);
+    receiver.on('/retained-fail', () => 500);
+    const hooks = {};
+    for (const path of ['/retained-ok', '/retained-fail']) {
+      const made = await curl(`${retention.baseUrl}${HOOKS}`, { method: 'POST',
+        headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ url: receiver.url(path), events: ['account.updated'] }) });
+      assert.equal(made.status, 200, made.body);
+      hooks[path] = made.json.id;
+    }
+    // Publish for 4 s: every call must succeed while housekeeping prunes.
+    const deadline = Date.now() + 4000;
+    let published = 0;
+    while (Date.now() < deadline) {
+      const res = await call(ownClients.WebhookEventService, 'PublishEvent',
+        { integrator_id: id, event_type: 'account.updated', data: `{"n":${published}}` }, { key: publisher });
+      assert.equal(res.code, grpc.status.OK, res.err?.message);
+      published++;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    await receiver.waitFor(() => receiver.to('/retained-fail').length >= published, 20000,
+      `every first attempt (${receiver.to('/retained-fail').length}, ok ${receiver.to('/retained-ok').length} of ${published})`);
+    await new Promise((r) => setTimeout(r, 3500));
+    const list = async (path) => (await curl(`${retention.baseUrl}${HOOKS}/${hooks[path]}/deliveries?pageSize=100`,
+      { method: 'GET', headers: { Authorization: `Bearer ${key}` } })).json.deliveries;
+    assert.deepEqual(await list('/retained-ok'), [], 'finished deliveries older than 2 s are gone');
+    const pending = [];
+    let token = '';
+    do {
+      const res = await curl(`${retention.baseUrl}${HOOKS}/${hooks['/retained-fail']}/deliveries?pageSize=100${token ? `&pageToken=${token}` : ''}`,
+        { method: 'GET', headers: { Authorization: `Bearer ${key}` } });
+      pending.push(...res.json.deliveries);
+      token = res.json.nextPageToken;
+    } while (token);
+    assert.equal(pending.length, published, 'pending deliveries stay, with their events');
+    assert.ok(pending.every((d) => d.status === 'pending' && d.eventType === 'account.updated'));
+    const log = retention.log();
+    const pruned = [...log.matchAll(/pruned_deliveries=(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+    assert.equal(pruned, published, log.split('\n').filter((l) => l.includes('housekeeping')).join('\n'));
+    assert.match(log, /face=housekeeping .*store_bytes=\d+/);
+    console.log(`published ${published} events in 4 s during pruning; ${pruned} finished deliveries pruned`);
+  } finally {
+    ownClients.close();
+    await retention.stop();
+    own.remove();
+  }
+});
