@@ -1,111 +1,25 @@
 #include "server/store/sqlite_webhook_store.h"
 
 #include <memory>
+#include <optional>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "server/store/sqlite_webhook_rows.h"
 
 namespace integrator {
 namespace {
 
-constexpr absl::string_view kWebhookColumns =
-    "id, integrator_id, url, events, failure_count, disabled, created_at_ms";
-
-Webhook ReadWebhook(SqliteStatement& row) {
-  Webhook webhook;
-  webhook.id = row.ColumnText(0);
-  webhook.integrator_id = row.ColumnText(1);
-  webhook.url = row.ColumnText(2);
-  webhook.events = absl::StrSplit(row.ColumnText(3), ',', absl::SkipEmpty());
-  webhook.failure_count = static_cast<int32_t>(row.ColumnInt64(4));
-  webhook.disabled = row.ColumnInt64(5) != 0;
-  webhook.created_at_ms = row.ColumnInt64(6);
-  return webhook;
-}
-
-DeliveryStatus ParseStatus(absl::string_view status) {
-  if (status == "succeeded") return DeliveryStatus::kSucceeded;
-  if (status == "failed") return DeliveryStatus::kFailed;
-  return DeliveryStatus::kPending;
-}
-
-// A delivery as listings show it: kDeliverySelect's columns.
-constexpr absl::string_view kDeliverySelect =
-    "SELECT d.id, d.webhook_id, d.event_id, e.type, d.status, d.attempts,"
-    " d.last_status_code, d.last_error, d.next_attempt_at_ms, d.created_at_ms"
-    " FROM webhook_deliveries d JOIN webhook_events e ON e.id=d.event_id";
-
-WebhookDeliveryRecord ReadDelivery(SqliteStatement& row) {
-  WebhookDeliveryRecord record;
-  record.id = row.ColumnText(0);
-  record.webhook_id = row.ColumnText(1);
-  record.event_id = row.ColumnText(2);
-  record.event_type = row.ColumnText(3);
-  record.status = ParseStatus(row.ColumnText(4));
-  record.attempts = static_cast<int32_t>(row.ColumnInt64(5));
-  record.last_status_code = static_cast<int32_t>(row.ColumnInt64(6));
-  record.last_error = row.ColumnText(7);
-  if (!row.ColumnIsNull(8)) record.next_attempt_at_ms = row.ColumnInt64(8);
-  record.created_at_ms = row.ColumnInt64(9);
-  return record;
-}
-
-// Runs `sql` on the writer's connection and hands each row to `row` until
-// it returns false.
-absl::Status ForEachRow(SqliteConnection& db, absl::string_view sql,
-                        absl::FunctionRef<void(SqliteStatement&)> bind,
-                        absl::FunctionRef<bool(SqliteStatement&)> row) {
-  absl::StatusOr<SqliteStatement> stmt = db.Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  bind(*stmt);
-  for (;;) {
-    absl::StatusOr<bool> more = stmt->Step();
-    if (!more.ok()) return more.status();
-    if (!*more || !row(*stmt)) return absl::OkStatus();
-  }
-}
-
-// The integrator's webhook, read inside a write; NotFound when the id is
-// unknown or another integrator's.
-absl::StatusOr<Webhook> FindOwned(SqliteConnection& db,
-                                  absl::string_view integrator_id,
-                                  absl::string_view webhook_id) {
-  std::optional<Webhook> found;
-  absl::Status s = ForEachRow(
-      db,
-      absl::StrCat("SELECT ", kWebhookColumns,
-                   " FROM webhooks WHERE id=? AND integrator_id=?"),
-      [&](SqliteStatement& q) {
-        q.BindText(1, webhook_id).BindText(2, integrator_id);
-      },
-      [&](SqliteStatement& row) {
-        found = ReadWebhook(row);
-        return false;
-      });
-  if (!s.ok()) return s;
-  if (!found.has_value()) return absl::NotFoundError("webhook not found");
-  return std::move(*found);
-}
-
-// The webhook's delivery, read inside a write; NotFound otherwise.
-absl::StatusOr<WebhookDeliveryRecord> FindDelivery(
-    SqliteConnection& db, absl::string_view webhook_id,
-    absl::string_view delivery_id) {
-  std::optional<WebhookDeliveryRecord> found;
-  absl::Status s = ForEachRow(
-      db, absl::StrCat(kDeliverySelect, " WHERE d.id=? AND d.webhook_id=?"),
-      [&](SqliteStatement& q) {
-        q.BindText(1, delivery_id).BindText(2, webhook_id);
-      },
-      [&](SqliteStatement& row) {
-        found = ReadDelivery(row);
-        return false;
-      });
-  if (!s.ok()) return s;
-  if (!found.has_value()) return absl::NotFoundError("delivery not found");
-  return std::move(*found);
-}
+using sqlite_webhook::FindDelivery;
+using sqlite_webhook::FindOwned;
+using sqlite_webhook::ForEachRow;
+using sqlite_webhook::kDeliverySelect;
+using sqlite_webhook::kWebhookColumns;
+using sqlite_webhook::ReadDelivery;
+using sqlite_webhook::ReadWebhook;
+using sqlite_webhook::SubmitWrite;
 
 // Drops the integrator's expired keys, then takes `key` for `event`, or
 // finds what it was first used for: that call's answer to replay, or
@@ -158,41 +72,6 @@ absl::StatusOr<std::optional<PublishedEvent>> ClaimIdempotencyKey(
           .Run();
   if (!s.ok()) return s;
   return std::optional<PublishedEvent>();
-}
-
-// Queues `body` as one write of its own savepoint and answers with what it
-// produced once the batch committed (or with why it did not).
-template <typename T>
-void SubmitWrite(GroupCommitWriter& writer,
-                 absl::AnyInvocable<absl::StatusOr<T>(SqliteConnection&)> body,
-                 ResultFn<T> done) {
-  auto result = std::make_shared<absl::StatusOr<T>>(
-      absl::UnknownError("the write did not run"));
-  writer.Submit(
-      [body = std::move(body), result](SqliteConnection& db) mutable {
-        *result = body(db);
-        return result->status();
-      },
-      [result, done = std::move(done)](absl::Status committed) mutable {
-        if (!committed.ok()) return done(std::move(committed));
-        done(std::move(*result));
-      },
-      GroupCommitWriter::WriteKind::kGeneral);
-}
-
-// The same, waiting for the commit: for the delivery workers' own threads.
-template <typename T>
-absl::StatusOr<T> WriteAndWait(
-    GroupCommitWriter& writer,
-    absl::AnyInvocable<absl::StatusOr<T>(SqliteConnection&)> body) {
-  absl::StatusOr<T> result = absl::UnknownError("the write did not run");
-  absl::Status committed =
-      writer.SubmitAndWait([&](SqliteConnection& db) -> absl::Status {
-        result = body(db);
-        return result.status();
-      });
-  if (!committed.ok()) return committed;
-  return result;
 }
 
 }  // namespace
@@ -477,161 +356,6 @@ void SqliteWebhookStore::PublishEvent(WebhookEvent event,
         return PublishedEvent{event.id, created, false};
       },
       std::move(done));
-}
-
-absl::StatusOr<std::vector<ClaimedDelivery>>
-SqliteWebhookStore::ClaimDueDeliveries(int64_t now_ms, int limit,
-                                       int64_t lease_until_ms) {
-  // Workers poll every second: a read answers "nothing due" without a turn
-  // of the single writer, which secret updates share.
-  absl::StatusOr<bool> due = readers_->QueryOne<bool>(
-      "SELECT 1 FROM webhook_deliveries d JOIN webhooks w ON w.id=d.webhook_id"
-      " WHERE d.status='pending' AND d.next_attempt_at_ms<=?1"
-      " AND (d.leased_until_ms IS NULL OR d.leased_until_ms<=?1)"
-      " AND w.disabled=0 LIMIT 1",
-      [&](SqliteStatement& q) { q.BindInt64(1, now_ms); },
-      [](SqliteStatement&) { return true; }, "nothing is due");
-  if (absl::IsNotFound(due.status())) return std::vector<ClaimedDelivery>();
-  if (!due.ok()) return due.status();
-  return WriteAndWait<std::vector<ClaimedDelivery>>(
-      *writer_,
-      [&](SqliteConnection& db)
-          -> absl::StatusOr<std::vector<ClaimedDelivery>> {
-        std::vector<ClaimedDelivery> claimed;
-        absl::Status s = ForEachRow(
-            db,
-            "SELECT d.id, d.webhook_id, w.integrator_id, w.url, e.type,"
-            " e.body, d.attempts"
-            " FROM webhook_deliveries d"
-            " JOIN webhooks w ON w.id=d.webhook_id"
-            " JOIN webhook_events e ON e.id=d.event_id"
-            " WHERE d.status='pending' AND d.next_attempt_at_ms<=?1"
-            "   AND (d.leased_until_ms IS NULL OR d.leased_until_ms<=?1)"
-            "   AND w.disabled=0"
-            " ORDER BY d.next_attempt_at_ms LIMIT ?2",
-            [&](SqliteStatement& q) {
-              q.BindInt64(1, now_ms).BindInt64(2, limit);
-            },
-            [&](SqliteStatement& row) {
-              claimed.push_back(ClaimedDelivery{
-                  row.ColumnText(0), row.ColumnText(1), row.ColumnText(2),
-                  row.ColumnText(3), row.ColumnText(4), row.ColumnBlob(5),
-                  static_cast<int32_t>(row.ColumnInt64(6)), lease_until_ms});
-              return true;
-            });
-        if (!s.ok()) return s;
-        for (const ClaimedDelivery& delivery : claimed) {
-          absl::StatusOr<SqliteStatement> lease = db.Prepare(
-              "UPDATE webhook_deliveries SET leased_until_ms=? WHERE id=?");
-          if (!lease.ok()) return lease.status();
-          s = lease->BindInt64(1, lease_until_ms)
-                  .BindText(2, delivery.delivery_id)
-                  .Run();
-          if (!s.ok()) return s;
-        }
-        return claimed;
-      });
-}
-
-absl::Status SqliteWebhookStore::RecordAttempt(const AttemptOutcome& outcome) {
-  return WriteAndWait<bool>(
-             *writer_,
-             [&](SqliteConnection& db) -> absl::StatusOr<bool> {
-               const char* status = outcome.succeeded ? "succeeded"
-                                    : outcome.next_attempt_at_ms.has_value()
-                                        ? "pending"
-                                        : "failed";
-               absl::StatusOr<SqliteStatement> update = db.Prepare(
-                   "UPDATE webhook_deliveries SET attempts=attempts+1,"
-                   " status=?, last_status_code=?, last_error=?,"
-                   " next_attempt_at_ms=?, leased_until_ms=NULL"
-                   " WHERE id=? AND status='pending' AND leased_until_ms=?"
-                   " RETURNING webhook_id");
-               if (!update.ok()) return update.status();
-               update->BindText(1, status)
-                   .BindInt64(2, outcome.status_code)
-                   .BindText(3, outcome.succeeded ? "" : outcome.error)
-                   .BindText(5, outcome.delivery_id)
-                   .BindInt64(6, outcome.lease_until_ms);
-               if (!outcome.succeeded && outcome.next_attempt_at_ms) {
-                 update->BindInt64(4, *outcome.next_attempt_at_ms);
-               } else {
-                 update->BindNull(4);
-               }
-               absl::StatusOr<bool> row = update->Step();
-               if (!row.ok()) return row.status();
-               if (!*row) {
-                 return absl::FailedPreconditionError(
-                     "the delivery's lease was lost");
-               }
-               const std::string webhook_id = update->ColumnText(0);
-               // Ends the RETURNING statement before the next one runs.
-               while (true) {
-                 absl::StatusOr<bool> more = update->Step();
-                 if (!more.ok()) return more.status();
-                 if (!*more) break;
-               }
-               absl::StatusOr<SqliteStatement> count = db.Prepare(
-                   outcome.succeeded
-                       ? "UPDATE webhooks SET failure_count=0 WHERE id=?2"
-                       : "UPDATE webhooks SET failure_count=failure_count+1,"
-                         " disabled=(disabled OR failure_count+1>=?1)"
-                         " WHERE id=?2");
-               if (!count.ok()) return count.status();
-               if (!outcome.succeeded) {
-                 count->BindInt64(1, outcome.disable_after);
-               }
-               absl::Status s = count->BindText(2, webhook_id).Run();
-               if (!s.ok()) return s;
-               return true;
-             })
-      .status();
-}
-
-absl::StatusOr<PruneCounts> SqliteWebhookStore::PruneFinished(
-    int64_t finished_before_ms, int64_t keys_before_ms, int batch) {
-  return WriteAndWait<PruneCounts>(
-      *writer_, [&](SqliteConnection& db) -> absl::StatusOr<PruneCounts> {
-        PruneCounts pruned;
-        struct Step {
-          const char* sql;
-          int64_t before_ms;
-          int* count;
-        };
-        const Step steps[] = {
-            {"DELETE FROM webhook_deliveries WHERE rowid IN (SELECT rowid"
-             " FROM webhook_deliveries WHERE status IN ('succeeded','failed')"
-             " AND created_at_ms<?1 LIMIT ?2)",
-             finished_before_ms, &pruned.deliveries},
-            {"DELETE FROM webhook_events WHERE rowid IN (SELECT e.rowid"
-             " FROM webhook_events e WHERE e.created_at_ms<?1 AND NOT EXISTS"
-             " (SELECT 1 FROM webhook_deliveries d WHERE d.event_id=e.id)"
-             " LIMIT ?2)",
-             finished_before_ms, &pruned.events},
-            {"DELETE FROM publish_keys WHERE rowid IN (SELECT rowid"
-             " FROM publish_keys WHERE created_at_ms<?1 LIMIT ?2)",
-             keys_before_ms, &pruned.idempotency_keys},
-        };
-        for (const Step& step : steps) {
-          absl::StatusOr<SqliteStatement> prune = db.Prepare(step.sql);
-          if (!prune.ok()) return prune.status();
-          if (absl::Status s =
-                  prune->BindInt64(1, step.before_ms).BindInt64(2, batch).Run();
-              !s.ok()) {
-            return s;
-          }
-          *step.count = sqlite3_changes(db.get());
-        }
-        return pruned;
-      });
-}
-
-absl::Status SqliteWebhookStore::ReleaseLeases() {
-  return writer_->SubmitAndWait([](SqliteConnection& db) {
-    return db.Exec(
-        "UPDATE webhook_deliveries SET leased_until_ms=NULL"
-        " WHERE leased_until_ms IS NOT NULL");
-  });
 }
 
 }  // namespace integrator
