@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/util/time_util.h"
 #include "proto/rpc/status_details.h"
@@ -38,6 +39,12 @@ void ToProto(const WebhookDeliveryRecord& delivery, v1::WebhookDelivery* out) {
   }
   *out->mutable_created_at() =
       TimeUtil::MillisecondsToTimestamp(delivery.created_at_ms);
+}
+
+absl::Status WebhookDisabled() {
+  return rpc::WithErrorInfo(
+      absl::FailedPreconditionError("the webhook is disabled; enable it first"),
+      "WEBHOOK_DISABLED", "webhooks");
 }
 
 absl::Status LimitReached(int max_webhooks) {
@@ -294,11 +301,14 @@ void WebhookCore::RetryWebhookDelivery(
              done = std::move(done)](
                 absl::StatusOr<WebhookDeliveryRecord> retried) mutable {
               if (absl::IsFailedPrecondition(retried.status())) {
-                return done(rpc::WithErrorInfo(
-                    absl::FailedPreconditionError(
-                        "the delivery is still pending; it will be attempted "
-                        "at its next attempt time"),
-                    "DELIVERY_PENDING", "webhooks"));
+                return done(
+                    absl::StrContains(retried.status().message(), "disabled")
+                        ? WebhookDisabled()
+                        : rpc::WithErrorInfo(
+                              absl::FailedPreconditionError(
+                                  "the delivery is still pending; it will be "
+                                  "attempted at its next attempt time"),
+                              "DELIVERY_PENDING", "webhooks"));
               }
               if (!retried.ok()) {
                 const bool webhook_missing =
@@ -342,10 +352,7 @@ void WebhookCore::TestWebhook(const CallContext& context,
              done = std::move(done)](
                 absl::StatusOr<WebhookDeliveryRecord> created) mutable {
               if (absl::IsFailedPrecondition(created.status())) {
-                return done(rpc::WithErrorInfo(
-                    absl::FailedPreconditionError(
-                        "the webhook is disabled; enable it first"),
-                    "WEBHOOK_DISABLED", "webhooks"));
+                return done(WebhookDisabled());
               }
               if (!created.ok()) {
                 return done(PublicStoreError(created.status(),
@@ -394,11 +401,14 @@ void WebhookCore::PublishEvent(const CallContext& context,
         event.type = type;
         event.body = service::EventBody(event.id, event.type, now, data);
         event.created_at_ms = absl::ToUnixMillis(now);
+        const bool keyed = idempotency.has_value();
         webhooks().PublishEvent(
             std::move(event), std::move(idempotency),
-            [this, response, integrator, request_id, done = std::move(done)](
+            [this, response, integrator, request_id, keyed,
+             done = std::move(done)](
                 absl::StatusOr<PublishedEvent> published) mutable {
-              if (absl::IsFailedPrecondition(published.status())) {
+              // Only a keyed publish can meet its key's first request.
+              if (keyed && absl::IsFailedPrecondition(published.status())) {
                 return done(service::KeyReusedError());
               }
               if (!published.ok()) {

@@ -160,13 +160,11 @@ void MemoryWebhookStore::PublishEvent(WebhookEvent event,
     absl::MutexLock lock(&mu_);
     if (idempotency.has_value()) {
       const int64_t expired_before = event.created_at_ms - kIdempotencyWindowMs;
-      std::erase_if(idempotency_keys_, [&](const auto& entry) {
-        return entry.first.first == event.integrator_id &&
-               entry.second.created_at_ms < expired_before;
-      });
       auto kept =
           idempotency_keys_.find({event.integrator_id, idempotency->key});
-      if (kept != idempotency_keys_.end()) {
+      // A key past its day is free again (housekeeping prunes the rest).
+      if (kept != idempotency_keys_.end() &&
+          kept->second.created_at_ms >= expired_before) {
         if (kept->second.fingerprint != idempotency->fingerprint) {
           return done(absl::FailedPreconditionError(
               "the idempotency key was used for another request"));
@@ -213,6 +211,9 @@ void MemoryWebhookStore::RetryDelivery(std::string integrator_id,
             FindOwnedLocked(integrator_id, webhook_id);
         !webhook.ok()) {
       result = webhook.status();
+    } else if ((*webhook)->disabled) {
+      result = absl::FailedPreconditionError(
+          "the webhook is disabled; enable it first");
     } else if (it == deliveries_.end() ||
                it->second.record.webhook_id != webhook_id) {
       result = absl::NotFoundError("delivery not found");

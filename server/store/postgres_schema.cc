@@ -116,6 +116,12 @@ CREATE TABLE publish_keys (
 );
 CREATE INDEX publish_keys_by_age ON publish_keys(created_at_ms);
 )sql",
+    // 6: what retention scans, so a pass reads only what it deletes.
+    R"sql(
+CREATE INDEX webhook_deliveries_finished ON webhook_deliveries(created_at_ms)
+  WHERE status <> 'pending';
+CREATE INDEX webhook_events_by_age ON webhook_events(created_at_ms);
+)sql",
 };
 
 // Any constant shared by every replica: the advisory lock of migrations.

@@ -78,28 +78,25 @@ absl::StatusOr<Webhook> LockOwned(PgConnection& db,
   return ReadWebhook(*rows, 0);
 }
 
-// Drops the integrator's expired keys, then takes `key` for `event`, or
-// finds what it was first used for: that call's answer to replay, or
-// FailedPrecondition for another request. A concurrent first use of the
-// same key on another replica makes the INSERT wait for its commit, so the
-// read after it sees that call's row.
+// Takes `key` for `event` (a key past its day counts as free and is taken
+// over), or finds what it was first used for: that call's answer to
+// replay, or FailedPrecondition for another request. A concurrent first
+// use of the same key on another replica makes the INSERT wait for its
+// commit, so the read after it sees that call's row. Housekeeping prunes
+// old keys; this touches only the one row.
 absl::StatusOr<std::optional<PublishedEvent>> ClaimIdempotencyKey(
     PgConnection& db, const WebhookEvent& event, const IdempotencyKey& key) {
-  if (absl::Status s =
-          db.Run("DELETE FROM publish_keys WHERE integrator_id=$1"
-                 " AND created_at_ms<$2",
-                 {PgParam::Text(event.integrator_id),
-                  PgParam::Int(event.created_at_ms - kIdempotencyWindowMs)});
-      !s.ok()) {
-    return s;
-  }
   absl::StatusOr<PgRows> taken = db.Exec(
       "INSERT INTO publish_keys(integrator_id, key, fingerprint, event_id,"
       " deliveries, created_at_ms) VALUES($1, $2, $3, $4, 0, $5)"
-      " ON CONFLICT DO NOTHING RETURNING 1",
+      " ON CONFLICT (integrator_id, key) DO UPDATE SET"
+      " fingerprint=excluded.fingerprint, event_id=excluded.event_id,"
+      " deliveries=0, created_at_ms=excluded.created_at_ms"
+      " WHERE publish_keys.created_at_ms < $6 RETURNING 1",
       {PgParam::Text(event.integrator_id), PgParam::Text(key.key),
        PgParam::Text(key.fingerprint), PgParam::Text(event.id),
-       PgParam::Int(event.created_at_ms)});
+       PgParam::Int(event.created_at_ms),
+       PgParam::Int(event.created_at_ms - kIdempotencyWindowMs)});
   if (!taken.ok()) return taken.status();
   if (taken->size() == 1) return std::optional<PublishedEvent>();
   absl::StatusOr<PgRows> kept = db.Exec(
@@ -278,10 +275,12 @@ void PostgresWebhookStore::RetryDelivery(std::string integrator_id,
       [integrator_id = std::move(integrator_id),
        webhook_id = std::move(webhook_id), delivery_id = std::move(delivery_id),
        now_ms](PgConnection& db) -> absl::StatusOr<WebhookDeliveryRecord> {
-        if (absl::StatusOr<Webhook> webhook =
-                LockOwned(db, integrator_id, webhook_id);
-            !webhook.ok()) {
-          return webhook.status();
+        absl::StatusOr<Webhook> webhook =
+            LockOwned(db, integrator_id, webhook_id);
+        if (!webhook.ok()) return webhook.status();
+        if (webhook->disabled) {
+          return absl::FailedPreconditionError(
+              "the webhook is disabled; enable it first");
         }
         absl::StatusOr<WebhookDeliveryRecord> delivery =
             FindDelivery(db, webhook_id, delivery_id);
@@ -289,12 +288,14 @@ void PostgresWebhookStore::RetryDelivery(std::string integrator_id,
         if (delivery->status == DeliveryStatus::kPending) {
           return absl::FailedPreconditionError("the delivery is still pending");
         }
-        if (absl::Status s = db.Run(
-                "UPDATE webhook_deliveries SET status='pending',"
-                " next_attempt_at_ms=$1, leased_until_ms=NULL WHERE id=$2",
-                {PgParam::Int(now_ms), PgParam::Text(delivery_id)});
-            !s.ok()) {
-          return s;
+        // Pruning may have taken it since it was read.
+        absl::StatusOr<PgRows> due = db.Exec(
+            "UPDATE webhook_deliveries SET status='pending',"
+            " next_attempt_at_ms=$1, leased_until_ms=NULL WHERE id=$2",
+            {PgParam::Int(now_ms), PgParam::Text(delivery_id)});
+        if (!due.ok()) return due.status();
+        if (due->affected() == 0) {
+          return absl::NotFoundError("delivery not found");
         }
         delivery->status = DeliveryStatus::kPending;
         delivery->next_attempt_at_ms = now_ms;

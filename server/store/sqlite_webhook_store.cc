@@ -21,28 +21,20 @@ using sqlite_webhook::ReadDelivery;
 using sqlite_webhook::ReadWebhook;
 using sqlite_webhook::SubmitWrite;
 
-// Drops the integrator's expired keys, then takes `key` for `event`, or
-// finds what it was first used for: that call's answer to replay, or
-// FailedPrecondition for another request.
+// Takes `key` for `event` (a key past its day counts as free and is taken
+// over), or finds what it was first used for: that call's answer to
+// replay, or FailedPrecondition for another request. Housekeeping prunes
+// old keys; this reads and writes only the one row.
 absl::StatusOr<std::optional<PublishedEvent>> ClaimIdempotencyKey(
     SqliteConnection& db, const WebhookEvent& event,
     const IdempotencyKey& key) {
-  absl::StatusOr<SqliteStatement> prune = db.Prepare(
-      "DELETE FROM publish_keys WHERE integrator_id=? AND created_at_ms<?");
-  if (!prune.ok()) return prune.status();
-  if (absl::Status s =
-          prune->BindText(1, event.integrator_id)
-              .BindInt64(2, event.created_at_ms - kIdempotencyWindowMs)
-              .Run();
-      !s.ok()) {
-    return s;
-  }
   std::optional<PublishedEvent> replay;
   std::string fingerprint;
+  bool expired = false;
   absl::Status s = ForEachRow(
       db,
-      "SELECT fingerprint, event_id, deliveries FROM publish_keys"
-      " WHERE integrator_id=? AND key=?",
+      "SELECT fingerprint, event_id, deliveries, created_at_ms"
+      " FROM publish_keys WHERE integrator_id=? AND key=?",
       [&](SqliteStatement& q) {
         q.BindText(1, event.integrator_id).BindText(2, key.key);
       },
@@ -50,9 +42,19 @@ absl::StatusOr<std::optional<PublishedEvent>> ClaimIdempotencyKey(
         fingerprint = row.ColumnText(0);
         replay = PublishedEvent{row.ColumnText(1),
                                 static_cast<int>(row.ColumnInt64(2)), true};
+        expired =
+            row.ColumnInt64(3) < event.created_at_ms - kIdempotencyWindowMs;
         return false;
       });
   if (!s.ok()) return s;
+  if (expired) {
+    absl::StatusOr<SqliteStatement> forget =
+        db.Prepare("DELETE FROM publish_keys WHERE integrator_id=? AND key=?");
+    if (!forget.ok()) return forget.status();
+    s = forget->BindText(1, event.integrator_id).BindText(2, key.key).Run();
+    if (!s.ok()) return s;
+    replay.reset();
+  }
   if (replay.has_value()) {
     if (fingerprint != key.fingerprint) {
       return absl::FailedPreconditionError(
@@ -216,10 +218,12 @@ void SqliteWebhookStore::RetryDelivery(std::string integrator_id,
       [integrator_id = std::move(integrator_id),
        webhook_id = std::move(webhook_id), delivery_id = std::move(delivery_id),
        now_ms](SqliteConnection& db) -> absl::StatusOr<WebhookDeliveryRecord> {
-        if (absl::StatusOr<Webhook> webhook =
-                FindOwned(db, integrator_id, webhook_id);
-            !webhook.ok()) {
-          return webhook.status();
+        absl::StatusOr<Webhook> webhook =
+            FindOwned(db, integrator_id, webhook_id);
+        if (!webhook.ok()) return webhook.status();
+        if (webhook->disabled) {
+          return absl::FailedPreconditionError(
+              "the webhook is disabled; enable it first");
         }
         absl::StatusOr<WebhookDeliveryRecord> delivery =
             FindDelivery(db, webhook_id, delivery_id);

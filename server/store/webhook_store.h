@@ -17,8 +17,8 @@
 //   deliveries it created. With an idempotency key, the key is kept in the
 //   same transaction for kIdempotencyWindowMs: the same key with the same
 //   fingerprint answers the first call's event id and count (replayed) and
-//   writes nothing; with another fingerprint it is FailedPrecondition.
-//   Expired keys of the integrator are dropped by the same transaction.
+//   writes nothing; with another fingerprint it is FailedPrecondition. A
+//   key older than the window is free again (PruneFinished removes it).
 // - ListDeliveries pages newest first (created_at_ms, then id, both
 //   descending); `after` is the last delivery of the previous page.
 // - ClaimDueDeliveries leases up to `limit` pending deliveries that are due
@@ -197,8 +197,8 @@ class WebhookStore {
                             std::optional<IdempotencyKey> idempotency,
                             ResultFn<PublishedEvent> done) = 0;
   // Makes a failed or succeeded delivery of the integrator's webhook due at
-  // `now_ms` again (its attempts keep counting); a pending one is
-  // FailedPrecondition.
+  // `now_ms` again (its attempts keep counting); a pending one, or one of a
+  // disabled webhook, is FailedPrecondition.
   virtual void RetryDelivery(std::string integrator_id, std::string webhook_id,
                              std::string delivery_id, int64_t now_ms,
                              ResultFn<WebhookDeliveryRecord> done) = 0;
