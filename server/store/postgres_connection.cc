@@ -181,7 +181,15 @@ absl::StatusOr<PgRows> PgConnection::Exec(absl::string_view sql,
 
 absl::Status PgConnection::InTransaction(
     absl::FunctionRef<absl::Status(PgConnection&)> body) {
-  if (absl::Status s = Run("BEGIN"); !s.ok()) return s;
+  absl::Status began = Run("BEGIN");
+  // A connection the server dropped (a restart, a failover) fails its first
+  // statement and only then knows it is broken. BEGIN did nothing, so
+  // beginning again, on the connection Exec() opens anew, is safe: callers
+  // do not see one 503 per pooled connection after every outage.
+  if (absl::IsUnavailable(began) && PQstatus(conn_.get()) != CONNECTION_OK) {
+    began = Run("BEGIN");
+  }
+  if (!began.ok()) return began;
   absl::Status s = body(*this);
   if (s.ok()) s = Run("COMMIT");
   if (!s.ok()) (void)Run("ROLLBACK");

@@ -98,7 +98,9 @@ class PgConnection {
   // Several statements without parameters (a migration's DDL), through
   // the simple query protocol.
   absl::Status RunScript(const char* sql);
-  // `body` between BEGIN and COMMIT; rolled back when anything fails.
+  // `body` between BEGIN and COMMIT; rolled back when anything fails. A
+  // BEGIN that finds the connection dropped reconnects and begins once more
+  // (nothing was done yet, so nothing is repeated).
   absl::Status InTransaction(
       absl::FunctionRef<absl::Status(PgConnection&)> body);
 
