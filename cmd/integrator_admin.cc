@@ -34,6 +34,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
+#include "cmd/usage.h"
 #include "server/auth/api_key.h"
 #include "server/auth/scopes.h"
 #include "server/crypto/random.h"
@@ -317,7 +318,8 @@ int Run(const std::vector<char*>& args) {
 int main(int argc, char** argv) {
   // sign-webhook and create-key hold secrets in memory.
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-  absl::SetProgramUsageMessage(
+  integrator::cmd::SetUsage(
+      "integrator-admin",
       "integrator-admin [--store=URI] [--master_key_file=F] COMMAND [flags]\n"
       "commands: create-integrator, create-key, revoke-key, list-integrators, "
       "sign-webhook, publish-event");

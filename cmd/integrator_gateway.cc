@@ -17,6 +17,7 @@
 #include "absl/time/time.h"
 #include "cmd/fd_budget.h"
 #include "cmd/http_flags.h"
+#include "cmd/usage.h"
 #include "gateway/descriptor_loader.h"
 #include "gateway/header_policy.h"
 #include "gateway/rest_gateway.h"
@@ -70,7 +71,8 @@ int Fail(absl::string_view message) {
 int main(int argc, char** argv) {
   // Request bodies carry secrets: keep them out of core dumps.
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-  absl::SetProgramUsageMessage(
+  integrator::cmd::SetUsage(
+      "integrator-gateway",
       "integrator-gateway --upstream=HOST:PORT [--http_address=HOST:PORT] ...");
   absl::ParseCommandLine(argc, argv);
   sigset_t signals;

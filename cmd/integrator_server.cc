@@ -20,6 +20,7 @@
 #include "cmd/direct_invoker.h"
 #include "cmd/fd_budget.h"
 #include "cmd/http_flags.h"
+#include "cmd/usage.h"
 #include "gateway/rest_gateway.h"
 #include "proto/rpc/log_sink.h"
 #include "server/process/heap_trimmer.h"
@@ -129,7 +130,8 @@ int main(int argc, char** argv) {
   // Debian's Abseil checks every Mutex acquisition for lock-order cycles;
   // that is a debugging aid, and costs a graph lookup on each hot-path lock.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  absl::SetProgramUsageMessage(
+  integrator::cmd::SetUsage(
+      "integrator-server",
       "integrator-server [--grpc_address=HOST:PORT] [--http_address=HOST:PORT] "
       "[--store=URI] ...");
   absl::ParseCommandLine(argc, argv);

@@ -5,7 +5,7 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
-#include "server/version.h"
+#include "proto/rpc/version.h"
 
 namespace integrator::webhook {
 namespace {

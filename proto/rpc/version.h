@@ -3,8 +3,8 @@
 //
 // EXAMPLE:
 //   absl::StrCat("integrator-api/", kVersion)   // "integrator-api/0.9.0"
-#ifndef INTEGRATOR_SERVER_VERSION_H_
-#define INTEGRATOR_SERVER_VERSION_H_
+#ifndef INTEGRATOR_PROTO_RPC_VERSION_H_
+#define INTEGRATOR_PROTO_RPC_VERSION_H_
 
 #include "absl/strings/string_view.h"
 
@@ -14,4 +14,4 @@ inline constexpr absl::string_view kVersion = "0.9.0";
 
 }  // namespace integrator
 
-#endif  // INTEGRATOR_SERVER_VERSION_H_
+#endif  // INTEGRATOR_PROTO_RPC_VERSION_H_
