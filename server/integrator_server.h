@@ -118,7 +118,8 @@ class IntegratorServer {
   const ServerOptions options_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<SecretSealer> sealer_;
-  // In front of a shared store only: SQLite's lookups are local and cheap.
+  // In front of every store that outlives the process (SQLite, PostgreSQL):
+  // other processes write it too, and a bounded cache saves a read per call.
   std::unique_ptr<auth::CredentialCache> credential_cache_;
   std::unique_ptr<auth::Authenticator> authenticator_;
   std::unique_ptr<core::IntegratorCore> core_;
