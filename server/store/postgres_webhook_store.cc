@@ -115,6 +115,27 @@ absl::StatusOr<std::optional<PublishedEvent>> ClaimIdempotencyKey(
       kept->Text(0, 1), static_cast<int>(kept->Int(0, 2)), true});
 }
 
+absl::Status InsertEvent(PgConnection& db, const WebhookEvent& event) {
+  return db.Run(
+      "INSERT INTO webhook_events(id, integrator_id, type, body,"
+      " created_at_ms) VALUES($1, $2, $3, $4, $5)",
+      {PgParam::Text(event.id), PgParam::Text(event.integrator_id),
+       PgParam::Text(event.type), PgParam::Bytes(event.body),
+       PgParam::Int(event.created_at_ms)});
+}
+
+// The event's delivery to `webhook_id`, pending and due at once.
+absl::Status InsertDelivery(PgConnection& db, const WebhookEvent& event,
+                            absl::string_view webhook_id) {
+  return db.Run(
+      "INSERT INTO webhook_deliveries(id, webhook_id, event_id,"
+      " status, next_attempt_at_ms, created_at_ms)"
+      " VALUES($1, $2, $3, 'pending', $4, $4)",
+      {PgParam::Text(DeliveryId(event.id, webhook_id)),
+       PgParam::Text(webhook_id), PgParam::Text(event.id),
+       PgParam::Int(event.created_at_ms)});
+}
+
 }  // namespace
 
 void PostgresWebhookStore::CreateWebhook(Webhook webhook,
@@ -318,22 +339,11 @@ void PostgresWebhookStore::PublishTestEvent(
           return absl::FailedPreconditionError(
               "the webhook is disabled; enable it first");
         }
-        absl::Status s = db.Run(
-            "INSERT INTO webhook_events(id, integrator_id, type, body,"
-            " created_at_ms) VALUES($1, $2, $3, $4, $5)",
-            {PgParam::Text(event.id), PgParam::Text(event.integrator_id),
-             PgParam::Text(event.type), PgParam::Bytes(event.body),
-             PgParam::Int(event.created_at_ms)});
+        absl::Status s = InsertEvent(db, event);
         if (!s.ok()) return s;
-        const std::string delivery_id = DeliveryId(event.id, webhook_id);
-        s = db.Run(
-            "INSERT INTO webhook_deliveries(id, webhook_id, event_id,"
-            " status, next_attempt_at_ms, created_at_ms)"
-            " VALUES($1, $2, $3, 'pending', $4, $4)",
-            {PgParam::Text(delivery_id), PgParam::Text(webhook_id),
-             PgParam::Text(event.id), PgParam::Int(event.created_at_ms)});
+        s = InsertDelivery(db, event, webhook_id);
         if (!s.ok()) return s;
-        return FindDelivery(db, webhook_id, delivery_id);
+        return FindDelivery(db, webhook_id, DeliveryId(event.id, webhook_id));
       },
       std::move(done));
 }
@@ -351,12 +361,7 @@ void PostgresWebhookStore::PublishEvent(
           if (!kept.ok()) return kept.status();
           if (kept->has_value()) return **kept;
         }
-        absl::Status s = db.Run(
-            "INSERT INTO webhook_events(id, integrator_id, type, body,"
-            " created_at_ms) VALUES($1, $2, $3, $4, $5)",
-            {PgParam::Text(event.id), PgParam::Text(event.integrator_id),
-             PgParam::Text(event.type), PgParam::Bytes(event.body),
-             PgParam::Int(event.created_at_ms)});
+        absl::Status s = InsertEvent(db, event);
         if (absl::IsFailedPrecondition(s)) {
           return absl::NotFoundError("integrator not found");
         }
@@ -377,13 +382,7 @@ void PostgresWebhookStore::PublishEvent(
           }
           if (!subscribed) continue;
           const std::string webhook_id = webhooks->Text(i, 0);
-          s = db.Run(
-              "INSERT INTO webhook_deliveries(id, webhook_id, event_id,"
-              " status, next_attempt_at_ms, created_at_ms)"
-              " VALUES($1, $2, $3, 'pending', $4, $4)",
-              {PgParam::Text(DeliveryId(event.id, webhook_id)),
-               PgParam::Text(webhook_id), PgParam::Text(event.id),
-               PgParam::Int(event.created_at_ms)});
+          s = InsertDelivery(db, event, webhook_id);
           if (!s.ok()) return s;
           ++created;
         }

@@ -76,6 +76,35 @@ absl::StatusOr<std::optional<PublishedEvent>> ClaimIdempotencyKey(
   return std::optional<PublishedEvent>();
 }
 
+absl::Status InsertEvent(SqliteConnection& db, const WebhookEvent& event) {
+  absl::StatusOr<SqliteStatement> insert = db.Prepare(
+      "INSERT INTO webhook_events(id, integrator_id, type, body,"
+      " created_at_ms) VALUES(?,?,?,?,?)");
+  if (!insert.ok()) return insert.status();
+  return insert->BindText(1, event.id)
+      .BindText(2, event.integrator_id)
+      .BindText(3, event.type)
+      .BindBlob(4, event.body)
+      .BindInt64(5, event.created_at_ms)
+      .Run();
+}
+
+// The event's delivery to `webhook_id`, pending and due at once.
+absl::Status InsertDelivery(SqliteConnection& db, const WebhookEvent& event,
+                            absl::string_view webhook_id) {
+  absl::StatusOr<SqliteStatement> delivery = db.Prepare(
+      "INSERT INTO webhook_deliveries(id, webhook_id, event_id,"
+      " status, next_attempt_at_ms, created_at_ms)"
+      " VALUES(?,?,?,'pending',?,?)");
+  if (!delivery.ok()) return delivery.status();
+  return delivery->BindText(1, DeliveryId(event.id, webhook_id))
+      .BindText(2, webhook_id)
+      .BindText(3, event.id)
+      .BindInt64(4, event.created_at_ms)
+      .BindInt64(5, event.created_at_ms)
+      .Run();
+}
+
 }  // namespace
 
 void SqliteWebhookStore::CreateWebhook(Webhook webhook, int max_per_integrator,
@@ -261,31 +290,11 @@ void SqliteWebhookStore::PublishTestEvent(
           return absl::FailedPreconditionError(
               "the webhook is disabled; enable it first");
         }
-        absl::StatusOr<SqliteStatement> insert = db.Prepare(
-            "INSERT INTO webhook_events(id, integrator_id, type, body,"
-            " created_at_ms) VALUES(?,?,?,?,?)");
-        if (!insert.ok()) return insert.status();
-        absl::Status s = insert->BindText(1, event.id)
-                             .BindText(2, event.integrator_id)
-                             .BindText(3, event.type)
-                             .BindBlob(4, event.body)
-                             .BindInt64(5, event.created_at_ms)
-                             .Run();
+        absl::Status s = InsertEvent(db, event);
         if (!s.ok()) return s;
-        const std::string delivery_id = DeliveryId(event.id, webhook_id);
-        absl::StatusOr<SqliteStatement> delivery = db.Prepare(
-            "INSERT INTO webhook_deliveries(id, webhook_id, event_id,"
-            " status, next_attempt_at_ms, created_at_ms)"
-            " VALUES(?,?,?,'pending',?,?)");
-        if (!delivery.ok()) return delivery.status();
-        s = delivery->BindText(1, delivery_id)
-                .BindText(2, webhook_id)
-                .BindText(3, event.id)
-                .BindInt64(4, event.created_at_ms)
-                .BindInt64(5, event.created_at_ms)
-                .Run();
+        s = InsertDelivery(db, event, webhook_id);
         if (!s.ok()) return s;
-        return FindDelivery(db, webhook_id, delivery_id);
+        return FindDelivery(db, webhook_id, DeliveryId(event.id, webhook_id));
       },
       std::move(done));
 }
@@ -303,16 +312,7 @@ void SqliteWebhookStore::PublishEvent(WebhookEvent event,
           if (!kept.ok()) return kept.status();
           if (kept->has_value()) return **kept;
         }
-        absl::StatusOr<SqliteStatement> insert = db.Prepare(
-            "INSERT INTO webhook_events(id, integrator_id, type, body,"
-            " created_at_ms) VALUES(?,?,?,?,?)");
-        if (!insert.ok()) return insert.status();
-        absl::Status s = insert->BindText(1, event.id)
-                             .BindText(2, event.integrator_id)
-                             .BindText(3, event.type)
-                             .BindBlob(4, event.body)
-                             .BindInt64(5, event.created_at_ms)
-                             .Run();
+        absl::Status s = InsertEvent(db, event);
         if (absl::IsFailedPrecondition(s) || absl::IsNotFound(s)) {
           return absl::NotFoundError("integrator not found");
         }
@@ -332,17 +332,7 @@ void SqliteWebhookStore::PublishEvent(WebhookEvent event,
             });
         if (!s.ok()) return s;
         for (const std::string& webhook_id : subscribed) {
-          absl::StatusOr<SqliteStatement> delivery = db.Prepare(
-              "INSERT INTO webhook_deliveries(id, webhook_id, event_id,"
-              " status, next_attempt_at_ms, created_at_ms)"
-              " VALUES(?,?,?,'pending',?,?)");
-          if (!delivery.ok()) return delivery.status();
-          s = delivery->BindText(1, DeliveryId(event.id, webhook_id))
-                  .BindText(2, webhook_id)
-                  .BindText(3, event.id)
-                  .BindInt64(4, event.created_at_ms)
-                  .BindInt64(5, event.created_at_ms)
-                  .Run();
+          s = InsertDelivery(db, event, webhook_id);
           if (!s.ok()) return s;
         }
         const int created = static_cast<int>(subscribed.size());
