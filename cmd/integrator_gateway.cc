@@ -1,9 +1,16 @@
 // integrator-gateway: the REST gateway on its own, in front of a remote gRPC
 // server. It learns the routes from the upstream's reflection (or from
 // --descriptor_set) and knows nothing of any particular service.
+//
+// It starts in any order: it listens at once, and while the upstream cannot
+// be reached it asks again with backoff and answers 503 problems with
+// Retry-After; the routes are served as soon as reflection answers.
 #include <signal.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -14,6 +21,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "cmd/fd_budget.h"
 #include "cmd/http_flags.h"
@@ -61,6 +69,36 @@ absl::StatusOr<std::string> ReadSmallFile(const std::string& path) {
   return text;
 }
 
+// Asks the upstream's reflection until it answers, with backoff, or until
+// `stop` is notified (then the result is Cancelled).
+absl::StatusOr<gateway::LoadedDescriptors> LoadFromReflectionWithRetry(
+    const std::shared_ptr<grpc::Channel>& channel, absl::Notification& stop) {
+  constexpr absl::Duration kFirstBackoff = absl::Milliseconds(200);
+  // Small enough that the routes are served within about two seconds of the
+  // upstream coming up.
+  constexpr absl::Duration kMaxBackoff = absl::Seconds(2);
+  absl::Duration backoff = kFirstBackoff;
+  for (int attempt = 1;; ++attempt) {
+    absl::StatusOr<gateway::LoadedDescriptors> loaded =
+        gateway::LoadDescriptorsFromReflection(channel, absl::Seconds(10));
+    // Only an upstream that cannot be reached is worth waiting for; one
+    // that answers with bad descriptors will not get better by itself.
+    if (loaded.ok() || loaded.status().code() != absl::StatusCode::kUnavailable)
+      return loaded;
+    // The first failure and then every tenth, so a long wait does not
+    // flood the log.
+    if (attempt == 1 || attempt % 10 == 0) {
+      std::cerr << absl::StrCat(
+          "integrator-gateway: upstream reflection unavailable (attempt ",
+          attempt, "): ", loaded.status().message(),
+          "; answering 503 until it is up\n");
+    }
+    if (stop.WaitForNotificationWithTimeout(backoff))
+      return absl::CancelledError("stopped before the upstream was up");
+    backoff = std::min(backoff * 2, kMaxBackoff);
+  }
+}
+
 int Fail(absl::string_view message) {
   std::cerr << "integrator-gateway: " << message << "\n";
   return 1;
@@ -96,6 +134,11 @@ int main(int argc, char** argv) {
   grpc::ChannelArguments channel_args;
   channel_args.SetMaxSendMessageSize(absl::GetFlag(FLAGS_max_body_bytes) +
                                      4096);
+  // gRPC's default reconnect backoff grows to two minutes; an upstream that
+  // restarts should be served again within seconds.
+  channel_args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
+  channel_args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 200);
+  channel_args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
   auto channel = grpc::CreateCustomChannel(upstream, credentials, channel_args);
 
   gateway::TranscoderOptions transcoder_options;
@@ -111,31 +154,62 @@ int main(int argc, char** argv) {
         {std::string(gateway::kGatewayCredentialKey), trimmed}};
   }
 
+  // A descriptor set that cannot be read is a mistake to report at once.
+  // Declared before the gateway: the pool outlives it.
   absl::StatusOr<gateway::LoadedDescriptors> loaded =
-      absl::GetFlag(FLAGS_descriptor_set).empty()
-          ? gateway::LoadDescriptorsFromReflection(channel, absl::Seconds(10))
-          : gateway::LoadDescriptorsFromFile(
-                absl::GetFlag(FLAGS_descriptor_set));
-  if (!loaded.ok()) {
-    return Fail(std::string("cannot load descriptors: ") +
-                std::string(loaded.status().message()));
+      absl::UnavailableError("not loaded yet");
+  const bool from_reflection = absl::GetFlag(FLAGS_descriptor_set).empty();
+  if (!from_reflection) {
+    loaded =
+        gateway::LoadDescriptorsFromFile(absl::GetFlag(FLAGS_descriptor_set));
+    if (!loaded.ok()) {
+      return Fail(std::string("cannot load descriptors: ") +
+                  std::string(loaded.status().message()));
+    }
   }
   gateway::RestGatewayOptions rest_options;
   rest_options.transcoder = std::move(transcoder_options);
   absl::StatusOr<std::unique_ptr<gateway::RestGateway>> rest =
-      gateway::RestGateway::Start(
-          *loaded->pool, loaded->services,
+      gateway::RestGateway::Listen(
           gateway::GrpcInvokerFor(channel,
                                   absl::GetFlag(FLAGS_request_timeout)),
           std::move(rest_options), HttpOptions());
   if (!rest.ok()) return Fail(rest.status().message());
   // One write, so a reader never sees half of this line.
-  std::cerr << absl::StrCat(
-      "integrator-gateway: listening http_port=", (*rest)->port(),
-      " upstream=", upstream, " routes=", (*rest)->route_count(), "\n");
+  std::cerr << absl::StrCat("integrator-gateway: listening http_port=",
+                            (*rest)->port(), " upstream=", upstream, "\n");
+
+  // Learns the routes, then serves them; the main thread waits for a signal
+  // meanwhile. A fatal load error ends the process as a signal would.
+  absl::Notification stop_loading;
+  std::atomic<bool> load_failed{false};
+  std::thread loader([&] {
+    if (from_reflection)
+      loaded = LoadFromReflectionWithRetry(channel, stop_loading);
+    absl::Status served = loaded.ok()
+                              ? (*rest)->Serve(*loaded->pool, loaded->services)
+                              : loaded.status();
+    if (served.ok()) {
+      std::cerr << absl::StrCat(
+          "integrator-gateway: serving routes=", (*rest)->route_count(), "\n");
+      return;
+    }
+    if (absl::IsCancelled(served)) return;
+    std::cerr << absl::StrCat(
+        "integrator-gateway: cannot serve routes: ", served.message(), "\n");
+    load_failed = true;
+    kill(getpid(), SIGTERM);
+  });
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);
+  stop_loading.Notify();
+  loader.join();
+  if (load_failed) {
+    (*rest)->Shutdown(absl::ZeroDuration());
+    integrator::rpc::FlushRequestLog();
+    return 1;
+  }
   // Lines of requests answered before the signal come before it.
   integrator::rpc::FlushRequestLog();
   std::cerr << "integrator-gateway: signal " << signal_number << ", draining\n";

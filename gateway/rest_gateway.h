@@ -5,7 +5,12 @@
 //
 // Contract: Start() compiles the routes of `services` from `pool` and
 // listens; a bad annotation or address is an error, never a half-started
-// gateway. Shutdown(drain) stops accepting, lets in-flight requests finish
+// gateway. A gateway whose routes are not known yet (its upstream is down at
+// start) Listen()s first: until Serve() installs the routes, every request
+// is answered 503 with Retry-After, so clients see "try again" rather than a
+// refused connection, and the process may start before its upstream.
+// Serve() succeeds at most once; it may run on another thread while requests
+// arrive. Shutdown(drain) stops accepting, lets in-flight requests finish
 // for up to `drain`, cancels calls still running after that (where the
 // invoker can) and waits for them, so no callback outlives the gateway. The
 // pool must outlive the gateway.
@@ -16,11 +21,16 @@
 //       HttpServerOptionsFromFlags());
 //   ... (*rest)->port() ...
 //   (*rest)->Shutdown(absl::Seconds(10));
+//
+//   // Upstream not there yet:
+//   auto rest = RestGateway::Listen(invoker, {}, http_options);
+//   ... once reflection answers: (*rest)->Serve(pool, services);
 #ifndef GATEWAY_REST_GATEWAY_H_
 #define GATEWAY_REST_GATEWAY_H_
 
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -52,10 +62,21 @@ class RestGateway {
       std::shared_ptr<Invoker> invoker, RestGatewayOptions options,
       const HttpServerOptions& http_options);
 
+  // Listens with no routes yet: every request is a 503 until Serve().
+  static absl::StatusOr<std::unique_ptr<RestGateway>> Listen(
+      std::shared_ptr<Invoker> invoker, RestGatewayOptions options,
+      const HttpServerOptions& http_options);
+
+  // Compiles and starts serving the routes; the pool must outlive the
+  // gateway. FailedPrecondition when routes are already served.
+  absl::Status Serve(const google::protobuf::DescriptorPool& pool,
+                     const std::vector<std::string>& services);
+
   ~RestGateway() { Shutdown(absl::ZeroDuration()); }
 
   int port() const { return http_->port(); }
-  size_t route_count() const { return routes_->route_count(); }
+  // 0 until Serve() has succeeded.
+  size_t route_count() const;
 
   void Shutdown(absl::Duration drain);
 
@@ -65,17 +86,26 @@ class RestGateway {
   };
 
  public:
-  RestGateway(StartTag, std::shared_ptr<const RouteTable> routes,
-              std::shared_ptr<Invoker> invoker,
-              std::unique_ptr<Transcoder> transcoder)
-      : routes_(std::move(routes)),
-        invoker_(std::move(invoker)),
-        transcoder_(std::move(transcoder)) {}
+  RestGateway(StartTag, std::shared_ptr<Invoker> invoker,
+              RestGatewayOptions options, std::unique_ptr<Transcoder> pending)
+      : invoker_(std::move(invoker)),
+        options_(std::move(options)),
+        pending_(std::move(pending)) {}
 
  private:
-  std::shared_ptr<const RouteTable> routes_;
+  void Handle(HttpRequest request,
+              absl::AnyInvocable<void(HttpResponse)> done) const;
+  HttpResponse RenderError(const absl::Status& status,
+                           const HttpRequest* partial) const;
+
   std::shared_ptr<Invoker> invoker_;
+  RestGatewayOptions options_;
+  // Answers while no routes are served: its table is empty.
+  std::unique_ptr<Transcoder> pending_;
+  // Set once by Serve(); read by every request.
   std::unique_ptr<Transcoder> transcoder_;
+  std::shared_ptr<const RouteTable> routes_;
+  std::atomic<const Transcoder*> serving_{nullptr};
   // Declared last: destroyed first, while the transcoder still exists.
   std::unique_ptr<HttpServer> http_;
   bool stopped_ = false;

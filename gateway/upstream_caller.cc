@@ -11,6 +11,23 @@
 namespace gateway {
 namespace {
 
+// How soon a client may try again when the upstream cannot be reached; the
+// channel reconnects on its own (see the gateway's channel arguments).
+constexpr absl::Duration kUnreachableRetryAfter = absl::Seconds(1);
+
+// A status the upstream sent keeps its own details. One that gRPC made
+// because no connection could be had (UNAVAILABLE with no details) tells
+// the client when to try again.
+absl::Status FromUpstream(const grpc::Status& status) {
+  absl::Status converted = integrator::rpc::FromGrpcStatus(status);
+  if (status.error_code() == grpc::StatusCode::UNAVAILABLE &&
+      status.error_details().empty()) {
+    converted = integrator::rpc::WithRetryInfo(std::move(converted),
+                                               kUnreachableRetryAfter);
+  }
+  return converted;
+}
+
 std::string Flatten(const grpc::ByteBuffer& buffer) {
   std::vector<grpc::Slice> slices;
   std::string out;
@@ -55,8 +72,7 @@ void UpstreamCaller::Call(const std::string& rpc_path, std::string request,
                    [this, state](grpc::Status status) {
                      std::string response =
                          status.ok() ? Flatten(state->response) : std::string();
-                     state->done(integrator::rpc::FromGrpcStatus(status),
-                                 std::move(response));
+                     state->done(FromUpstream(status), std::move(response));
                      absl::MutexLock lock(&mu_);
                      live_.erase(&state->context);
                    });

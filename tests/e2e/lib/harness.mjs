@@ -85,8 +85,10 @@ export function startServer(data, extraArgs = [], { nofile } = {}) {
   }));
 }
 
-// Starts integrator-gateway in front of `upstream`; resolves once it listens.
-export function startGateway(upstream, extraArgs = []) {
+// Starts integrator-gateway in front of `upstream`; resolves once it serves
+// its routes (or, with `waitForRoutes: false`, as soon as it listens: it
+// answers 503 until its upstream is up).
+export function startGateway(upstream, extraArgs = [], { waitForRoutes = true } = {}) {
   const proc = spawn(path.join(binDir, 'integrator-gateway'), [
     `--upstream=${upstream}`, '--http_address=127.0.0.1:0', ...extraArgs,
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -97,7 +99,7 @@ export function startGateway(upstream, extraArgs = []) {
     proc.stderr.on('data', (chunk) => {
       log += chunk.toString();
       const match = /listening http_port=(\d+) .*\n/.exec(log);
-      if (match) {
+      if (match && (!waitForRoutes || /serving routes=\d+\n/.test(log))) {
         clearTimeout(timer);
         resolve({
           proc,
