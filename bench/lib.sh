@@ -10,7 +10,7 @@ start_server() {
   local name=$1 store=$2; shift 2
   local dir="$BENCH_TMP/$name"
   mkdir -p "$dir"
-  "$BIN/integrator-server" --grpc_address=127.0.0.1:0 --http_address=127.0.0.1:0 \
+  "$BIN/integrator-server" --grpc_address=127.0.0.1:0 --http_address=127.0.0.1:0 --admin_address= \
     --store="${store//@DIR@/$dir}" --master_key_file="$dir/master.key" \
     --bootstrap_key_file="$dir/key" "$@" 2>"$dir/log" &
   local pid=$!

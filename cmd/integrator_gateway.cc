@@ -25,11 +25,16 @@
 #include "absl/time/time.h"
 #include "cmd/fd_budget.h"
 #include "cmd/http_flags.h"
+#include "cmd/log_flags.h"
 #include "cmd/usage.h"
+#include "gateway/admin_server.h"
 #include "gateway/descriptor_loader.h"
 #include "gateway/header_policy.h"
 #include "gateway/rest_gateway.h"
 #include "proto/rpc/log_sink.h"
+#include "proto/rpc/metrics.h"
+#include "proto/rpc/process_metrics.h"
+#include "proto/rpc/version.h"
 
 ABSL_FLAG(std::string, upstream, "", "host:port of the gRPC server (required)");
 ABSL_FLAG(std::string, upstream_tls_ca, "",
@@ -42,6 +47,10 @@ ABSL_FLAG(std::string, gateway_key_file, "",
           "file holding an API key with the scope gateway:forward; the "
           "upstream then trusts the facts this gateway reports about signed "
           "requests");
+ABSL_FLAG(std::string, admin_address, "127.0.0.1:9091",
+          "host:port of the admin listener (/metrics, /healthz, /readyz: "
+          "ready once the routes are served); port 0 picks a free port (it "
+          "is logged); empty turns it off");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10),
           "on SIGTERM, how long in-flight requests may take to finish");
 
@@ -113,6 +122,10 @@ int main(int argc, char** argv) {
       "integrator-gateway",
       "integrator-gateway --upstream=HOST:PORT [--http_address=HOST:PORT] ...");
   absl::ParseCommandLine(argc, argv);
+  if (absl::Status s = integrator::cmd::ApplyLogFormatFlag(); !s.ok()) {
+    std::cerr << "integrator-gateway: " << s.message() << "\n";
+    return 2;
+  }
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
@@ -167,17 +180,46 @@ int main(int argc, char** argv) {
                   std::string(loaded.status().message()));
     }
   }
+  std::atomic<bool> draining{false};
   gateway::RestGatewayOptions rest_options;
   rest_options.transcoder = std::move(transcoder_options);
+  rest_options.docs = gateway::OpenApiOptions{
+      .title = absl::StrCat("API served by integrator-gateway from ", upstream),
+      .version = std::string(integrator::kVersion),
+  };
   absl::StatusOr<std::unique_ptr<gateway::RestGateway>> rest =
       gateway::RestGateway::Listen(
           gateway::GrpcInvokerFor(channel,
                                   absl::GetFlag(FLAGS_request_timeout)),
           std::move(rest_options), HttpOptions());
   if (!rest.ok()) return Fail(rest.status().message());
+  integrator::rpc::RegisterProcessMetrics(
+      integrator::rpc::Metrics(), "integrator-gateway", integrator::kVersion);
+  std::unique_ptr<gateway::AdminServer> admin;
+  if (!absl::GetFlag(FLAGS_admin_address).empty()) {
+    const gateway::RestGateway* served = rest->get();
+    absl::StatusOr<std::unique_ptr<gateway::AdminServer>> started =
+        gateway::AdminServer::Start(
+            absl::GetFlag(FLAGS_admin_address),
+            {.metrics = [] { return integrator::rpc::Metrics().RenderText(); },
+             .ready =
+                 [served, &draining] {
+                   if (draining) return absl::UnavailableError("draining");
+                   return served->route_count() > 0
+                              ? absl::OkStatus()
+                              : absl::UnavailableError(
+                                    "the routes are not known yet: the "
+                                    "upstream's "
+                                    "reflection has not answered");
+                 }});
+    if (!started.ok()) return Fail(started.status().message());
+    admin = std::move(*started);
+  }
   // One write, so a reader never sees half of this line.
-  std::cerr << absl::StrCat("integrator-gateway: listening http_port=",
-                            (*rest)->port(), " upstream=", upstream, "\n");
+  std::cerr << absl::StrCat(
+      "integrator-gateway: listening http_port=", (*rest)->port(),
+      admin != nullptr ? absl::StrCat(" admin_port=", admin->port()) : "",
+      " upstream=", upstream, "\n");
 
   // Learns the routes, then serves them; the main thread waits for a signal
   // meanwhile. A fatal load error ends the process as a signal would.
@@ -203,6 +245,7 @@ int main(int argc, char** argv) {
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);
+  draining = true;
   stop_loading.Notify();
   loader.join();
   if (load_failed) {

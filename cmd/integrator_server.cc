@@ -17,17 +17,26 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "cmd/api_documentation.h"
 #include "cmd/direct_invoker.h"
 #include "cmd/fd_budget.h"
 #include "cmd/http_flags.h"
+#include "cmd/log_flags.h"
 #include "cmd/usage.h"
+#include "gateway/admin_server.h"
 #include "gateway/rest_gateway.h"
 #include "proto/rpc/log_sink.h"
+#include "proto/rpc/metrics.h"
+#include "proto/rpc/process_metrics.h"
+#include "proto/rpc/version.h"
 #include "server/process/heap_trimmer.h"
 #include "server/webhook/retry_schedule.h"
 
 ABSL_FLAG(std::string, grpc_address, "127.0.0.1:50051",
           "host:port for gRPC; port 0 picks a free port (it is logged)");
+ABSL_FLAG(std::string, admin_address, "127.0.0.1:9090",
+          "host:port of the admin listener (/metrics, /healthz, /readyz); "
+          "port 0 picks a free port (it is logged); empty turns it off");
 ABSL_FLAG(std::string, store, "sqlite:data/integrator.db",
           "storage: sqlite:PATH (embedded, durable), postgresql://… (shared "
           "by replicas; a libpq URI, several hosts allowed) or memory: "
@@ -114,6 +123,11 @@ gateway::HttpServerOptions HttpOptions() {
 absl::StatusOr<std::unique_ptr<gateway::RestGateway>> StartGateway(
     integrator::IntegratorServer& server) {
   gateway::RestGatewayOptions options;
+  options.docs = gateway::OpenApiOptions{
+      .title = "integrator-api",
+      .version = std::string(integrator::kVersion),
+      .documentation = integrator::cmd::DocumentedApiPool(),
+  };
   return gateway::RestGateway::Start(
       *google::protobuf::DescriptorPool::generated_pool(),
       server.ServiceNames(),
@@ -136,6 +150,10 @@ int main(int argc, char** argv) {
       "[--store=URI] ...");
   absl::ParseCommandLine(argc, argv);
   const sigset_t signals = BlockTerminationSignals();
+  if (absl::Status s = integrator::cmd::ApplyLogFormatFlag(); !s.ok()) {
+    std::cerr << "integrator-server: " << s.message() << "\n";
+    return 2;
+  }
 
   integrator::ServerOptions options;
   options.grpc_address = absl::GetFlag(FLAGS_grpc_address);
@@ -241,10 +259,27 @@ int main(int argc, char** argv) {
     }
     http = std::move(*started);
   }
+  integrator::rpc::RegisterProcessMetrics(
+      integrator::rpc::Metrics(), "integrator-server", integrator::kVersion);
+  std::unique_ptr<gateway::AdminServer> admin;
+  if (!absl::GetFlag(FLAGS_admin_address).empty()) {
+    absl::StatusOr<std::unique_ptr<gateway::AdminServer>> started =
+        gateway::AdminServer::Start(
+            absl::GetFlag(FLAGS_admin_address),
+            {.metrics = [] { return integrator::rpc::Metrics().RenderText(); },
+             .ready = [&server] { return server.Readiness(); }});
+    if (!started.ok()) {
+      std::cerr << "integrator-server: cannot start: "
+                << started.status().message() << "\n";
+      return 1;
+    }
+    admin = std::move(*started);
+  }
   // One write, so a reader never sees half of this line.
   std::cerr << absl::StrCat(
       "integrator-server: listening grpc_port=", server.grpc_port(),
       http != nullptr ? absl::StrCat(" http_port=", http->port()) : "",
+      admin != nullptr ? absl::StrCat(" admin_port=", admin->port()) : "",
       " store=", options.store_uri, "\n");
 
   int signal_number = 0;
@@ -258,6 +293,8 @@ int main(int argc, char** argv) {
   server.SetNotServing();
   if (http != nullptr) http->Shutdown(options.drain_timeout);
   server.Shutdown();
+  // /readyz said 503 throughout the drain; now the probes may go.
+  if (admin != nullptr) admin->Shutdown();
   // Every call's log line is out before the last line says so.
   integrator::rpc::FlushRequestLog();
   std::cerr << "integrator-server: stopped\n";

@@ -165,6 +165,8 @@ class BeastHttpServer final : public HttpServer {
           verdict = kDrop;
         } else if (state_->open_sessions < state_->options.max_connections) {
           ++state_->open_sessions;
+          if (state_->options.open_connections != nullptr)
+            state_->options.open_connections->Add(1);
           verdict = kServe;
         } else if (state_->open_refusals < kMaxOpenRefusals) {
           ++state_->open_refusals;

@@ -44,6 +44,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "gateway/http_message.h"
+#include "proto/rpc/metrics.h"
 
 namespace gateway {
 
@@ -56,6 +57,8 @@ struct HttpServerOptions {
   // Fit it to the open-file limit first (the composition root does, with
   // cmd/fd_budget.h): accept fails at the limit, before the cap is reached.
   int max_connections = 10000;
+  // Kept equal to the number of open (served) connections, when set.
+  integrator::rpc::Gauge* open_connections = nullptr;
 };
 
 struct HttpHandlers {

@@ -51,6 +51,8 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     state_->closers.erase(id_);
     --state_->open_sessions;
+    if (state_->options.open_connections != nullptr)
+      state_->options.open_connections->Add(-1);
   }
 
   // Answers 503 with Retry-After and closes, reading no request.

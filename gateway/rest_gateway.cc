@@ -4,6 +4,7 @@
 
 #include "gateway/gateway_error.h"
 #include "gateway/grpc_invoker.h"
+#include "gateway/rest_metrics.h"
 #include "proto/rpc/status_details.h"
 
 namespace gateway {
@@ -54,8 +55,10 @@ absl::StatusOr<std::unique_ptr<RestGateway>> RestGateway::Listen(
   auto gateway = std::make_unique<RestGateway>(
       StartTag(), std::move(invoker), std::move(options), std::move(pending));
   const RestGateway* self = gateway.get();
+  HttpServerOptions counted = http_options;
+  counted.open_connections = &RestMetrics::Get().open_connections();
   absl::StatusOr<std::unique_ptr<HttpServer>> http = HttpServer::Start(
-      http_options,
+      counted,
       HttpHandlers{
           .handle =
               [self](HttpRequest request,
@@ -82,6 +85,12 @@ absl::Status RestGateway::Serve(const google::protobuf::DescriptorPool& pool,
   for (const std::string& skipped : (*routes)->skipped_rules()) {
     std::cerr << "gateway: route not served: " << skipped << "\n";
   }
+  if (options_.docs.has_value()) {
+    absl::StatusOr<std::unique_ptr<const ApiDocs>> docs =
+        ApiDocs::Build(**routes, *options_.docs);
+    if (!docs.ok()) return docs.status();
+    docs_ = *std::move(docs);
+  }
   routes_ = *routes;
   transcoder_ =
       std::make_unique<Transcoder>(routes_, invoker_, options_.transcoder);
@@ -100,6 +109,11 @@ void RestGateway::Handle(HttpRequest request,
   const Transcoder* serving = serving_.load(std::memory_order_acquire);
   if (serving == nullptr) {
     return done(pending_->RenderError(RoutesPending(), &request));
+  }
+  if (docs_ != nullptr) {
+    if (std::optional<HttpResponse> page = docs_->Serve(request)) {
+      return done(*std::move(page));
+    }
   }
   serving->Handle(std::move(request), std::move(done));
 }

@@ -32,11 +32,13 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "gateway/api_docs.h"
 #include "gateway/http_server.h"
 #include "gateway/invoker.h"
 #include "gateway/route_table.h"
@@ -47,6 +49,9 @@ namespace gateway {
 
 struct RestGatewayOptions {
   TranscoderOptions transcoder;
+  // GET /openapi.json and /docs (api_docs.h), described with these options;
+  // none when unset.
+  std::optional<OpenApiOptions> docs;
 };
 
 // The invoker of a gateway in front of a remote server: gRPC calls on
@@ -104,6 +109,7 @@ class RestGateway {
   std::unique_ptr<Transcoder> pending_;
   // Set once by Serve(); read by every request.
   std::unique_ptr<Transcoder> transcoder_;
+  std::unique_ptr<const ApiDocs> docs_;
   std::shared_ptr<const RouteTable> routes_;
   std::atomic<const Transcoder*> serving_{nullptr};
   // Declared last: destroyed first, while the transcoder still exists.

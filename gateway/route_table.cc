@@ -151,6 +151,7 @@ absl::StatusOr<std::shared_ptr<const RouteTable>> RouteTable::Build(
                          binding->path, ")");
         const std::string key =
             absl::StrCat(binding->http_method, " ", parsed->StructuralKey());
+        Route listed{binding->http_method, route};
         if (absl::Status s =
                 builder.Register(binding->http_method, binding->path,
                                  binding->body, std::move(route));
@@ -164,6 +165,7 @@ absl::StatusOr<std::shared_ptr<const RouteTable>> RouteTable::Build(
           continue;
         }
         served_by.emplace(key, rule);
+        table->routes_.push_back(std::move(listed));
         ++table->route_count_;
       }
     }

@@ -17,6 +17,10 @@
 //   service is not in the pool.
 // - Request and response prototypes are made once here, so a request only
 //   calls New() on them.
+// - routes() lists what is served, in registration order (services as
+//   listed, methods as declared, each rule before its additional_bindings),
+//   for what must describe the routes without drifting from them (the
+//   OpenAPI document, openapi_document.h).
 // The DescriptorPool must outlive the table.
 //
 // EXAMPLE:
@@ -50,6 +54,12 @@ struct RouteMethod {
   const google::protobuf::Message* response_prototype = nullptr;
 };
 
+// One served rule: its HTTP method and what the matcher routes to.
+struct Route {
+  std::string http_method;  // "GET", "POST", ... or a custom kind
+  RouteMethod method;
+};
+
 class RouteTable {
  public:
   static absl::StatusOr<std::shared_ptr<const RouteTable>> Build(
@@ -58,6 +68,8 @@ class RouteTable {
 
   const PathMatcher<RouteMethod>& matcher() const { return *matcher_; }
   size_t route_count() const { return route_count_; }
+  // Every served route, additional bindings included, in registration order.
+  const std::vector<Route>& routes() const { return routes_; }
   // "<method> (<verb> <template>): <why>" for each rule not served.
   const std::vector<std::string>& skipped_rules() const { return skipped_; }
 
@@ -75,6 +87,7 @@ class RouteTable {
   std::unique_ptr<google::protobuf::DynamicMessageFactory> factory_;
   std::unique_ptr<PathMatcher<RouteMethod>> matcher_;
   size_t route_count_ = 0;
+  std::vector<Route> routes_;
   std::vector<std::string> skipped_;
 };
 

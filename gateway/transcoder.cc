@@ -13,8 +13,9 @@
 #include "gateway/problem_renderer.h"
 #include "gateway/request_binder.h"
 #include "gateway/response_renderer.h"
+#include "gateway/rest_metrics.h"
 #include "gateway/signed_request_facts.h"
-#include "proto/rpc/log_sink.h"
+#include "proto/rpc/log_line.h"
 #include "proto/rpc/request_id.h"
 #include "proto/rpc/status_details.h"
 
@@ -79,11 +80,19 @@ HttpResponse Transcoder::RenderError(const absl::Status& status,
        .accept = partial != nullptr ? partial->Header("accept").value_or("")
                                     : absl::string_view()});
   AddCommonHeaders(response, request_id);
+  RestMetrics::Get().Finished(partial != nullptr ? partial->method : "", "-",
+                              response.status, absl::ZeroDuration(),
+                              /*started=*/false);
   if (options_.log_requests) {
-    integrator::rpc::RequestLog().Write(absl::StrFormat(
-        "request_id=%s face=rest method=%s route=- status=%d", request_id,
-        partial != nullptr && !partial->method.empty() ? partial->method : "-",
-        response.status));
+    integrator::rpc::LogLine()
+        .Text("request_id", request_id)
+        .Text("face", "rest")
+        .Text("method", partial != nullptr && !partial->method.empty()
+                            ? absl::string_view(partial->method)
+                            : "-")
+        .Text("route", "-")
+        .Number("status", response.status)
+        .Write();
   }
   return response;
 }
@@ -91,6 +100,7 @@ HttpResponse Transcoder::RenderError(const absl::Status& status,
 void Transcoder::Handle(HttpRequest request,
                         absl::AnyInvocable<void(HttpResponse)> done) const {
   const absl::Time start = absl::Now();
+  RestMetrics::Get().Started();
   const std::string request_id =
       integrator::rpc::RequestIdFrom(request.Header("x-request-id"));
   const std::string accept(request.Header("accept").value_or(""));
@@ -98,12 +108,17 @@ void Transcoder::Handle(HttpRequest request,
                  done = std::move(done)](HttpResponse response,
                                          absl::string_view route) mutable {
     AddCommonHeaders(response, request_id);
+    const absl::Duration latency = absl::Now() - start;
+    RestMetrics::Get().Finished(method, route, response.status, latency);
     if (options_.log_requests) {
-      integrator::rpc::RequestLog().Write(
-          absl::StrFormat("request_id=%s face=rest method=%s route=%s "
-                          "status=%d latency_ms=%.3f",
-                          request_id, method, route, response.status,
-                          absl::ToDoubleMilliseconds(absl::Now() - start)));
+      integrator::rpc::LogLine()
+          .Text("request_id", request_id)
+          .Text("face", "rest")
+          .Text("method", method)
+          .Text("route", route)
+          .Number("status", response.status)
+          .Millis("latency_ms", latency)
+          .Write();
     }
     done(std::move(response));
   };

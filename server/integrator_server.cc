@@ -220,6 +220,7 @@ absl::Status IntegratorServer::Start() {
   // server is not draining.
   grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
   Store* probed_store = store_.get();
+  absl::MutexLock lock(&readiness_mu_);
   readiness_ = std::make_unique<ReadinessMonitor>(
       [probed_store] { return probed_store->CheckReachable(); },
       [health, first = true](bool ready) mutable {
@@ -241,8 +242,20 @@ std::vector<std::string> IntegratorServer::ServiceNames() const {
 }
 
 void IntegratorServer::SetNotServing() {
+  draining_ = true;
   if (acceptor_ != nullptr) acceptor_->Stop();
+  absl::MutexLock lock(&readiness_mu_);
   if (readiness_ != nullptr) readiness_->SetDraining();
+}
+
+absl::Status IntegratorServer::Readiness() const {
+  if (draining_) return absl::UnavailableError("draining");
+  absl::MutexLock lock(&readiness_mu_);
+  if (readiness_ == nullptr) return absl::UnavailableError("not started");
+  if (!readiness_->ready()) {
+    return absl::UnavailableError("the store does not answer");
+  }
+  return absl::OkStatus();
 }
 
 void IntegratorServer::Shutdown() {
@@ -257,9 +270,13 @@ void IntegratorServer::Shutdown() {
         std::thread([this] { delivery_->Shutdown(options_.drain_timeout); });
   }
   // Not ready for good, and no more probes of a store about to close.
-  if (readiness_ != nullptr) {
-    readiness_->SetDraining();
-    readiness_.reset();
+  draining_ = true;
+  {
+    absl::MutexLock lock(&readiness_mu_);
+    if (readiness_ != nullptr) {
+      readiness_->SetDraining();
+      readiness_.reset();
+    }
   }
   if (server_ != nullptr) {
     // In-flight calls keep running until done or until the deadline; their

@@ -31,11 +31,14 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/auth/authenticator.h"
 #include "server/auth/credential_cache.h"
@@ -106,6 +109,9 @@ class IntegratorServer {
   void Shutdown();
   // Reports NOT_SERVING on grpc.health.v1 (the first step of a shutdown).
   void SetNotServing();
+  // What /readyz reports, as gRPC health does: OK while the store answers
+  // and no drain has begun, Unavailable (saying which) otherwise.
+  absl::Status Readiness() const;
 
   int grpc_port() const { return grpc_port_; }
   // Full names of the registered API services, for route compilation.
@@ -131,7 +137,10 @@ class IntegratorServer {
   // What reflection lists: the API's services, health and reflection.
   std::vector<std::string> listed_services_;
   std::unique_ptr<rpc::ReflectionService> reflection_;
-  std::unique_ptr<ReadinessMonitor> readiness_;
+  // Guards readiness_ against Shutdown() resetting it while /readyz asks.
+  mutable absl::Mutex readiness_mu_;
+  std::unique_ptr<ReadinessMonitor> readiness_ ABSL_GUARDED_BY(readiness_mu_);
+  std::atomic<bool> draining_{false};
   std::unique_ptr<transport::GrpcAcceptor> acceptor_;
   std::unique_ptr<grpc::Server> server_;
   int grpc_port_ = 0;

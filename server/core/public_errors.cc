@@ -2,7 +2,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "proto/rpc/log_sink.h"
+#include "proto/rpc/log_line.h"
 #include "proto/rpc/status_details.h"
 
 namespace integrator::core {
@@ -35,8 +35,10 @@ absl::Status PublicStoreError(const absl::Status& status, ResourceRef resource,
     return NotFound(resource);
   }
   if (absl::IsResourceExhausted(status)) return status;
-  rpc::RequestLog().Write(absl::StrCat("request_id=", request_id,
-                                       " store_error=", status.ToString()));
+  rpc::LogLine()
+      .Text("request_id", request_id)
+      .Quoted("store_error", status.ToString())
+      .Write();
   if (absl::IsUnavailable(status)) return ServiceUnavailable();
   return absl::InternalError("internal error");
 }

@@ -172,6 +172,7 @@ void UnaryDispatcher::Serve(size_t worker) {
 
     const MethodDescriptor* method =
         services_[call->service]->method(call->method);
+    CallStarted(method->name());
     std::string request_id = RequestIdFrom(call->Metadata(kRequestIdKey));
     call->context.AddInitialMetadata(std::string(kRequestIdKey), request_id);
     core::CallContext context = core::CallContext::From(

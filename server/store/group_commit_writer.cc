@@ -6,6 +6,7 @@
 #include "absl/synchronization/notification.h"
 #include "google/rpc/error_details.pb.h"
 #include "proto/rpc/status_details.h"
+#include "server/store/store_metrics.h"
 
 namespace integrator {
 
@@ -102,6 +103,7 @@ void GroupCommitWriter::Run() {
 
 void GroupCommitWriter::CommitBatch(std::deque<Op>& batch) {
   std::vector<absl::Status> results(batch.size());
+  const absl::Time begun = absl::Now();
   // A COMMIT and its ROLLBACK that both failed leave a transaction open;
   // end it, or every later BEGIN would fail.
   if (!sqlite3_get_autocommit(db_.get())) (void)db_.Exec("ROLLBACK");
@@ -149,15 +151,20 @@ void GroupCommitWriter::CommitBatch(std::deque<Op>& batch) {
       if (!tx.ok()) (void)db_.Exec("ROLLBACK");
     }
   }
+  const absl::Duration took = absl::Now() - begun;
   if (tx.ok()) commits_.fetch_add(1);
+  size_t updates = 0;
   absl::MutexLock lock(&completions_mu_);
   for (size_t i = 0; i < batch.size(); ++i) {
     absl::Status s = tx.ok() ? std::move(results[i]) : tx;
     if (s.ok() && batch[i].kind == WriteKind::kAtomicUpdate) {
       updates_.fetch_add(1);
+      ++updates;
     }
     completions_.emplace_back(std::move(batch[i].done), std::move(s));
   }
+  if (tx.ok())
+    StoreMetrics::For("sqlite").Committed(batch.size(), updates, took);
 }
 
 }  // namespace integrator

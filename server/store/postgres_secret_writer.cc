@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "proto/rpc/status_details.h"
+#include "server/store/store_metrics.h"
 
 namespace integrator {
 namespace {
@@ -100,6 +101,7 @@ void PgSecretWriter::WriteBatch(std::vector<Update>& batch) {
   const std::string id_array = TextArray(ids);
   // What each update ends with, when the transaction commits.
   std::vector<absl::Status> results(batch.size());
+  const absl::Time begun = absl::Now();
   absl::Status s = db.InTransaction([&](PgConnection& tx) -> absl::Status {
     // Lock first (sorted, so replicas never deadlock), read after: a
     // statement that waited for a lock still reads with the snapshot it
@@ -158,12 +160,19 @@ void PgSecretWriter::WriteBatch(std::vector<Update>& batch) {
     }
     return absl::OkStatus();
   });
+  const absl::Duration took = absl::Now() - begun;
   if (s.ok()) ++commits_;
+  size_t updates = 0;
   for (size_t i = 0; i < batch.size(); ++i) {
     absl::Status result = !results[i].ok() ? results[i] : s;
-    if (result.ok()) ++updates_;
+    if (result.ok()) {
+      ++updates_;
+      ++updates;
+    }
     batch[i].done(std::move(result));
   }
+  if (s.ok())
+    StoreMetrics::For("postgres").Committed(batch.size(), updates, took);
 }
 
 }  // namespace integrator

@@ -7,6 +7,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "server/store/postgres_schema.h"
+#include "server/store/store_metrics.h"
 
 namespace integrator {
 namespace {
@@ -261,9 +262,13 @@ void PostgresStore::RecordSignatureUse(SignatureUse use, DoneFn done) {
   pool_->Submit([this, use = std::move(use), done = std::move(done)](
                     absl::StatusOr<PgConnection*> conn) mutable {
     if (!conn.ok()) return done(conn.status());
+    const absl::Time begun = absl::Now();
     absl::Status s = (*conn)->InTransaction(
         [&](PgConnection& db) { return SpendSignature(db, use); });
-    if (s.ok()) ++commits_;
+    if (s.ok()) {
+      ++commits_;
+      StoreMetrics::For("postgres").Committed(1, 0, absl::Now() - begun);
+    }
     done(std::move(s));
   });
 }
@@ -287,6 +292,7 @@ void PostgresStore::UpdateWebhookSecret(std::string integrator_id, SealFn seal,
                  keep_previous_until_ms](
                     absl::StatusOr<PgConnection*> conn) mutable {
     if (!conn.ok()) return done(conn.status());
+    const absl::Time begun = absl::Now();
     absl::Status s =
         (*conn)->InTransaction([&](PgConnection& db) -> absl::Status {
           absl::StatusOr<int64_t> version = LockIntegrator(
@@ -326,6 +332,7 @@ void PostgresStore::UpdateWebhookSecret(std::string integrator_id, SealFn seal,
     if (s.ok()) {
       ++commits_;
       ++updates_;
+      StoreMetrics::For("postgres").Committed(1, 1, absl::Now() - begun);
     }
     done(std::move(s));
   });

@@ -6,7 +6,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "proto/rpc/log_sink.h"
+#include "proto/rpc/log_line.h"
+#include "proto/rpc/metrics.h"
 #include "server/crypto/random.h"
 #include "server/crypto/secret_string.h"
 #include "server/webhook/webhook_signature.h"
@@ -14,6 +15,22 @@
 
 namespace integrator::webhook {
 namespace {
+
+// Attempts by outcome (succeeded, retry, failed, abandoned) and their time,
+// in the process registry; labels carry no webhook or delivery id.
+void RecordAttemptMetrics(absl::string_view outcome, absl::Duration took) {
+  static rpc::Family<rpc::Counter>& attempts = rpc::Metrics().AddCounter(
+      "integrator_webhook_delivery_attempts_total",
+      "Webhook delivery attempts, by outcome.", {"outcome"});
+  static rpc::Histogram& seconds =
+      rpc::Metrics()
+          .AddHistogram("integrator_webhook_delivery_attempt_seconds",
+                        "Time of one webhook delivery attempt.", {},
+                        rpc::LatencyBuckets())
+          .WithLabels({});
+  attempts.WithLabels({outcome}).Increment();
+  seconds.Observe(absl::ToDoubleSeconds(took));
+}
 
 // Past the attempt's own timeout, so a lease never ends while its attempt
 // may still be sending.
@@ -98,8 +115,10 @@ void DeliveryEngine::Claim() {
             Millis(now), capacity,
             Millis(now + options_.timeout + kLeaseMargin));
     if (!claimed.ok()) {
-      rpc::RequestLog().Write(absl::StrCat("face=webhook claim_error=",
-                                           claimed.status().ToString()));
+      rpc::LogLine()
+          .Text("face", "webhook")
+          .Quoted("claim_error", claimed.status().ToString())
+          .Write();
     }
     absl::MutexLock lock(&mu_);
     if (claimed.ok()) {
@@ -159,17 +178,22 @@ void DeliveryEngine::HousekeepOnce() {
   const bool changed = (erased.ok() && *erased > 0) || total.deliveries > 0 ||
                        total.events > 0 || total.idempotency_keys > 0;
   if (!changed && erased.ok() && pruning.ok()) return;
-  std::string size;
+  rpc::LogLine line;
+  line.Text("face", "housekeeping");
+  if (erased.ok()) {
+    line.Number("erased_previous_secrets", *erased);
+  } else {
+    line.Quoted("erase_error", erased.status().ToString());
+  }
+  line.Number("pruned_deliveries", total.deliveries)
+      .Number("pruned_events", total.events)
+      .Number("pruned_idempotency_keys", total.idempotency_keys);
   if (options_.store_size) {
     absl::StatusOr<int64_t> bytes = options_.store_size();
-    if (bytes.ok()) size = absl::StrCat(" store_bytes=", *bytes);
+    if (bytes.ok()) line.Number("store_bytes", *bytes);
   }
-  rpc::RequestLog().Write(absl::StrCat(
-      "face=housekeeping erased_previous_secrets=",
-      erased.ok() ? absl::StrCat(*erased) : erased.status().ToString(),
-      " pruned_deliveries=", total.deliveries, " pruned_events=", total.events,
-      " pruned_idempotency_keys=", total.idempotency_keys, size,
-      pruning.ok() ? "" : absl::StrCat(" prune_error=", pruning.ToString())));
+  if (!pruning.ok()) line.Quoted("prune_error", pruning.ToString());
+  line.Write();
 }
 
 void DeliveryEngine::Work() {
@@ -269,10 +293,15 @@ void DeliveryEngine::Deliver(WebhookSender& sender,
     // A shutdown or our own store is no fault of the receiver: nothing is
     // recorded, and the lease ends (or is released at the next start) with
     // the delivery due.
-    rpc::RequestLog().Write(
-        absl::StrCat("face=webhook delivery_id=", delivery.delivery_id,
-                     " webhook_id=", delivery.webhook_id, " attempt=", attempt,
-                     " outcome=abandoned error=\"", result.error, "\""));
+    rpc::LogLine()
+        .Text("face", "webhook")
+        .Text("delivery_id", delivery.delivery_id)
+        .Text("webhook_id", delivery.webhook_id)
+        .Number("attempt", attempt)
+        .Text("outcome", "abandoned")
+        .Quoted("error", result.error)
+        .Write();
+    RecordAttemptMetrics("abandoned", absl::Now() - start);
     return;
   }
   AttemptOutcome outcome;
@@ -290,17 +319,23 @@ void DeliveryEngine::Deliver(WebhookSender& sender,
   }
   // A failure to record leaves the lease to end: the attempt is repeated.
   const absl::Status recorded = webhooks_->RecordAttempt(outcome);
-  rpc::RequestLog().Write(absl::StrCat(
-      "face=webhook delivery_id=", delivery.delivery_id,
-      " webhook_id=", delivery.webhook_id, " attempt=", attempt,
-      " status_code=", result.status_code, " outcome=",
+  const absl::string_view outcome_name =
       outcome.succeeded                        ? "succeeded"
       : outcome.next_attempt_at_ms.has_value() ? "retry"
-                                               : "failed",
-      " duration_ms=", absl::ToInt64Milliseconds(absl::Now() - start),
-      result.error.empty() ? "" : absl::StrCat(" error=\"", result.error, "\""),
-      recorded.ok() ? ""
-                    : absl::StrCat(" record_error=", recorded.ToString())));
+                                               : "failed";
+  const absl::Duration took = absl::Now() - start;
+  RecordAttemptMetrics(outcome_name, took);
+  rpc::LogLine line;
+  line.Text("face", "webhook")
+      .Text("delivery_id", delivery.delivery_id)
+      .Text("webhook_id", delivery.webhook_id)
+      .Number("attempt", attempt)
+      .Number("status_code", result.status_code)
+      .Text("outcome", outcome_name)
+      .Number("duration_ms", absl::ToInt64Milliseconds(took));
+  if (!result.error.empty()) line.Quoted("error", result.error);
+  if (!recorded.ok()) line.Quoted("record_error", recorded.ToString());
+  line.Write();
 }
 
 }  // namespace integrator::webhook

@@ -8,6 +8,7 @@ import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { curl } from './lib/curl.mjs';
 import { makeDataDir, startServer, startGateway, adminOk } from './lib/harness.mjs';
+import { scrape, sampleValue } from './lib/prometheus.mjs';
 
 const ROUTE = '/v1/integrator/webhook-secret';
 const running = [];
@@ -72,12 +73,22 @@ test('the gateway starts before its upstream, answers 503 meanwhile, and survive
   assertUnavailableProblem(before);
   assert.equal(before.json.type, 'urn:problem-type:gateway:upstream-unavailable');
   assert.match(gateway.log(), /upstream reflection unavailable/);
+  // Its probes agree: alive, not ready.
+  assert.equal((await curl(`${gateway.adminUrl}/healthz`, { method: 'GET' })).status, 200);
+  const notReady = await curl(`${gateway.adminUrl}/readyz`, { method: 'GET' });
+  assert.equal(notReady.status, 503);
+  assert.match(notReady.body, /routes are not known yet/);
 
   let server = await startServer(data, [`--grpc_address=127.0.0.1:${port}`, '--http_address=']);
   running.push(server);
   const firstUp = await msUntilOk(gateway.baseUrl, key, 10000);
   console.log(`# first 200 ${firstUp} ms after the upstream was up`);
   assert.match(gateway.log(), /serving routes=\d+/);
+  assert.equal((await curl(`${gateway.adminUrl}/readyz`, { method: 'GET' })).status, 200);
+  const { samples } = await scrape(gateway.adminUrl);
+  assert.ok(sampleValue(samples, 'http_server_requests_total', { method: 'PUT', route: '-', status: '503' }) >= 1);
+  assert.ok(sampleValue(samples, 'http_server_requests_total', { method: 'PUT', route: ROUTE, status: '200' }) >= 1);
+  assert.equal(sampleValue(samples, 'integrator_build_info', { binary: 'integrator-gateway' }), 1);
 
   // The upstream dies: 503s with Retry-After, never a hang or a crash.
   await server.stop('SIGKILL');

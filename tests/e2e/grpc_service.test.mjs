@@ -6,7 +6,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import path from 'node:path';
-import {
+import { packageFromReflection,
   makeDataDir, startServer, runServerExpectingFailure, admin, adminOk,
   reflectedClients, call, errorDetails, grpc,
 } from './lib/harness.mjs';
@@ -43,16 +43,15 @@ test('reflection lists every service and describes each, Health included', async
     assert.ok(clients.services.includes(name), `${name} listed in ${clients.services}`);
   }
   for (const name of clients.services) {
-    const descriptor = await clients.reflection.getDescriptorBySymbol(name);
-    const pkg = descriptor.getPackageObject({ keepCase: true });
+    const pkg = await packageFromReflection(clients.reflection, name, { keepCase: true });
     const service = name.split('.').reduce((o, part) => o?.[part], pkg);
     assert.equal(typeof service, 'function', `reflection describes ${name}`);
   }
 });
 
 test('health is SERVING, called through the reflected descriptor', async () => {
-  const descriptor = await clients.reflection.getDescriptorBySymbol('grpc.health.v1.Health');
-  const Health = descriptor.getPackageObject({ keepCase: true, enums: String }).grpc.health.v1.Health;
+  const Health = (await packageFromReflection(clients.reflection, 'grpc.health.v1.Health',
+    { keepCase: true, enums: String })).grpc.health.v1.Health;
   const health = new Health(server.address, grpc.credentials.createInsecure());
   const { err, res } = await call(health, 'Check', { service: '' });
   health.close();

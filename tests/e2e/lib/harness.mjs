@@ -8,7 +8,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import grpc from '@grpc/grpc-js';
+import protoLoader from '@grpc/proto-loader';
 import protobuf from 'protobufjs';
+import descriptorTypes from 'protobufjs/ext/descriptor/index.js';
 import { GrpcReflection } from 'grpc-js-reflection-client';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -33,6 +35,8 @@ export function startServer(data, extraArgs = [], { nofile } = {}) {
   const args = [
     '--grpc_address=127.0.0.1:0',
     '--http_address=127.0.0.1:0',
+    // Several servers run at once: each admin listener on a port of its own.
+    '--admin_address=127.0.0.1:0',
     `--store=${data.store}`,
     `--master_key_file=${data.keyFile}`,
     ...extraArgs,
@@ -53,10 +57,10 @@ export function startServer(data, extraArgs = [], { nofile } = {}) {
     proc.stderr.on('data', (chunk) => {
       log += chunk.toString();
       // Only a whole line counts: the port numbers may arrive in pieces.
-      const match = /listening grpc_port=(\d+)(?: http_port=(\d+))? .*\n/.exec(log);
+      const match = /listening grpc_port=(\d+)(?: http_port=(\d+))?(?: admin_port=(\d+))? .*\n/.exec(log);
       if (match) {
         clearTimeout(timer);
-        resolve({ port: Number(match[1]), httpPort: Number(match[2] ?? 0) });
+        resolve({ port: Number(match[1]), httpPort: Number(match[2] ?? 0), adminPort: Number(match[3] ?? 0) });
       }
     });
     exited.then(({ code, signal }) => {
@@ -64,12 +68,14 @@ export function startServer(data, extraArgs = [], { nofile } = {}) {
       reject(new Error(`server exited (${code ?? signal}) before listening:\n${log}`));
     });
   });
-  return ready.then(({ port, httpPort }) => ({
+  return ready.then(({ port, httpPort, adminPort }) => ({
     proc,
     port,
     httpPort,
+    adminPort,
     address: `127.0.0.1:${port}`,
     baseUrl: `http://127.0.0.1:${httpPort}`,
+    adminUrl: `http://127.0.0.1:${adminPort}`,
     exited,
     log: () => log,
     // Sends a signal the test expects the server to exit on.
@@ -90,7 +96,7 @@ export function startServer(data, extraArgs = [], { nofile } = {}) {
 // answers 503 until its upstream is up).
 export function startGateway(upstream, extraArgs = [], { waitForRoutes = true } = {}) {
   const proc = spawn(path.join(binDir, 'integrator-gateway'), [
-    `--upstream=${upstream}`, '--http_address=127.0.0.1:0', ...extraArgs,
+    `--upstream=${upstream}`, '--http_address=127.0.0.1:0', '--admin_address=127.0.0.1:0', ...extraArgs,
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
@@ -98,13 +104,14 @@ export function startGateway(upstream, extraArgs = [], { waitForRoutes = true } 
     const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${log}`)), 20000);
     proc.stderr.on('data', (chunk) => {
       log += chunk.toString();
-      const match = /listening http_port=(\d+) .*\n/.exec(log);
+      const match = /listening http_port=(\d+)(?: admin_port=(\d+))? .*\n/.exec(log);
       if (match && (!waitForRoutes || /serving routes=\d+\n/.test(log))) {
         clearTimeout(timer);
         resolve({
           proc,
           exited,
           baseUrl: `http://127.0.0.1:${match[1]}`,
+          adminUrl: `http://127.0.0.1:${match[2]}`,
           log: () => log,
           async stop(signal = 'SIGTERM') {
             if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
@@ -126,6 +133,7 @@ export async function runServerExpectingFailure(data, extraArgs = []) {
     await execFileAsync(path.join(binDir, 'integrator-server'), [
       '--grpc_address=127.0.0.1:0',
       '--http_address=127.0.0.1:0',
+      '--admin_address=127.0.0.1:0',
       `--store=${data.store}`,
       `--master_key_file=${data.keyFile}`,
       ...extraArgs,
@@ -155,6 +163,18 @@ export async function adminOk(data, args) {
 
 // Builds service clients from the server's reflection alone, as grpcurl does.
 // `ca` (PEM) makes every channel TLS.
+// The gRPC package object of `symbol`, built from the files the server's
+// reflection serves. They go to proto-loader as they came: the reflection
+// client's own Descriptor first round-trips them through a protobufjs Root,
+// whose export lists a custom option's extension twice ("duplicate id" on
+// reload), a bug of that client that grpcurl does not share.
+export async function packageFromReflection(reflection, symbol, options) {
+  const files = await reflection.resolveDescriptorRecursive(await reflection.getProtoDescriptorBySymbol(symbol));
+  const set = descriptorTypes.FileDescriptorSet.create({ file: Array.from(files.values()) });
+  const bytes = Buffer.from(descriptorTypes.FileDescriptorSet.encode(set).finish());
+  return grpc.loadPackageDefinition(protoLoader.loadFileDescriptorSetFromBuffer(bytes, options));
+}
+
 export async function reflectedClients(address, { ca } = {}) {
   const credentials = () => (ca ? grpc.credentials.createSsl(ca) : grpc.credentials.createInsecure());
   const reflection = new GrpcReflection(address, credentials());
@@ -162,8 +182,8 @@ export async function reflectedClients(address, { ca } = {}) {
   const clients = {};
   for (const name of ['integrator.v1.IntegratorService', 'integrator.v1.OperatorService',
     'integrator.v1.WebhookEventService', 'grpc.health.v1.Health']) {
-    const descriptor = await reflection.getDescriptorBySymbol(name);
-    const pkg = descriptor.getPackageObject({ keepCase: true, longs: String, enums: String, defaults: true });
+    const pkg = await packageFromReflection(reflection, name,
+      { keepCase: true, longs: String, enums: String, defaults: true });
     const Ctor = name.split('.').reduce((o, part) => o[part], pkg);
     clients[name.split('.').pop()] = new Ctor(address, credentials());
   }
