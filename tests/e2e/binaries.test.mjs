@@ -17,8 +17,10 @@ const run = (binary, args) => {
 
 const expected = {
   'integrator-server': ['--grpc_address', '--http_address', '--store', '--master_key_file', '--webhook_timeout',
-    '--webhook_retry_schedule', '--delivery_retention', '--previous_secret_ttl_cap', '--max_body_bytes'],
-  'integrator-gateway': ['--upstream', '--http_address', '--descriptor_set', '--max_body_bytes'],
+    '--webhook_retry_schedule', '--delivery_retention', '--previous_secret_ttl_cap', '--max_body_bytes',
+    '--admin_address', '--log_format'],
+  'integrator-gateway': ['--upstream', '--http_address', '--descriptor_set', '--max_body_bytes',
+    '--admin_address', '--log_format'],
   'integrator-admin': ['--store', '--master_key_file', '--scopes', '--signing', '--data_file', '--type'],
 };
 
