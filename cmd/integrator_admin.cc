@@ -16,6 +16,7 @@
 // Exit codes: 0 success, 1 failure, 2 bad usage, 3 no webhook secret set.
 // Flags may stand before or after the command.
 #include <sys/prctl.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <iostream>
@@ -34,6 +35,8 @@
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
+#include "cmd/admin_keyring.h"
+#include "cmd/admin_rotation.h"
 #include "cmd/usage.h"
 #include "server/auth/api_key.h"
 #include "server/auth/scopes.h"
@@ -48,7 +51,20 @@
 ABSL_FLAG(std::string, store, "sqlite:data/integrator.db",
           "storage URI, as given to integrator-server");
 ABSL_FLAG(std::string, master_key_file, "data/master.key",
-          "the server's master key file (needed by sign-webhook)");
+          "the server's master key file, or its folder of *.key files (the "
+          "keyring; needed by create-key --signing, sign-webhook, "
+          "master-keys)");
+ABSL_FLAG(std::string, new_key_file, "",
+          "rotate-master-key: the key to re-seal under; created (mode 0600) "
+          "when it does not exist. Empty: the keyring's active key");
+ABSL_FLAG(int, batch_size, 200,
+          "rotate-master-key: rows re-sealed per transaction (1 to 5000)");
+ABSL_FLAG(bool, verify, false,
+          "rotate-master-key: only open every sealed row with the keyring "
+          "and report those that do not open");
+ABSL_FLAG(std::string, active_master_key_id, "",
+          "the keyring's key that seals new secrets; empty: the key file "
+          "most recently added");
 ABSL_FLAG(std::string, name, "", "create-integrator: display name");
 ABSL_FLAG(std::string, integrator, "", "the integrator id to act on");
 ABSL_FLAG(std::string, service, "", "create-key: internal service name");
@@ -70,6 +86,11 @@ constexpr std::streamsize kMaxBodyFileBytes = 16 << 20;
 int Fail(absl::string_view message, int code = 1) {
   std::cerr << "integrator-admin: " << message << "\n";
   return code;
+}
+
+cmd::KeyringFlags KeyringFlags() {
+  return {.path = absl::GetFlag(FLAGS_master_key_file),
+          .active_key_id = absl::GetFlag(FLAGS_active_master_key_id)};
 }
 
 int CreateIntegrator(Store& store) {
@@ -95,16 +116,9 @@ int CreateIntegrator(Store& store) {
 // server does not have.
 int CreateSigningKey(Store& store, const std::string& integrator_id,
                      const std::vector<std::string>& scopes) {
-  absl::StatusOr<std::vector<std::string>> key_ids = store.SealedKeyIds();
-  if (!key_ids.ok()) return Fail(key_ids.status().message());
-  absl::StatusOr<MasterKey> master = ResolveMasterKey(
-      absl::GetFlag(FLAGS_master_key_file), *key_ids, /*allow_create=*/false);
-  if (absl::IsNotFound(master.status())) {
-    return Fail(absl::StrCat(master.status().message(),
-                             "; start integrator-server once to create it"));
-  }
-  if (!master.ok()) return Fail(master.status().message());
-  const SecretSealer sealer(std::move(*master));
+  absl::StatusOr<MasterKeyring> ring = cmd::OpenKeyring(store, KeyringFlags());
+  if (!ring.ok()) return Fail(ring.status().message());
+  const SecretSealer sealer(*std::move(ring));
   absl::StatusOr<std::string> id_bytes = crypto::RandomBytes(12);
   absl::StatusOr<auth::NewApiKey> secret = auth::MintApiKey();
   if (!id_bytes.ok() || !secret.ok())
@@ -226,12 +240,9 @@ int SignWebhook(Store& store) {
                 3);
   }
   if (!sealed.ok()) return Fail(sealed.status().message());
-  absl::StatusOr<std::vector<std::string>> key_ids = store.SealedKeyIds();
-  if (!key_ids.ok()) return Fail(key_ids.status().message());
-  absl::StatusOr<MasterKey> key = ResolveMasterKey(
-      absl::GetFlag(FLAGS_master_key_file), *key_ids, /*allow_create=*/false);
-  if (!key.ok()) return Fail(key.status().message());
-  SecretSealer sealer(std::move(*key));
+  absl::StatusOr<MasterKeyring> ring = cmd::OpenKeyring(store, KeyringFlags());
+  if (!ring.ok()) return Fail(ring.status().message());
+  const SecretSealer sealer(*std::move(ring));
   absl::StatusOr<std::string> secret =
       sealer.Open(SealPurpose::kWebhookSecret, integrator_id, *sealed);
   if (!secret.ok()) {
@@ -298,7 +309,8 @@ int Run(const std::vector<char*>& args) {
   }
   if (command != "create-integrator" && command != "create-key" &&
       command != "revoke-key" && command != "list-integrators" &&
-      command != "sign-webhook" && command != "publish-event") {
+      command != "sign-webhook" && command != "publish-event" &&
+      command != "master-keys" && command != "rotate-master-key") {
     return Fail(absl::StrCat("unknown command '", command, "'"), 2);
   }
   absl::StatusOr<std::unique_ptr<Store>> store =
@@ -309,6 +321,24 @@ int Run(const std::vector<char*>& args) {
   if (command == "revoke-key") return RevokeKey(**store, args[2]);
   if (command == "list-integrators") return ListIntegrators(**store);
   if (command == "publish-event") return PublishEvent(**store);
+  if (command == "rotate-master-key") {
+    const int batch = absl::GetFlag(FLAGS_batch_size);
+    if (batch < 1 || batch > 5000)
+      return Fail("--batch_size must be 1 to 5000", 2);
+    absl::Status rotated =
+        cmd::RotateMasterKey(**store, KeyringFlags(),
+                             {.new_key_file = absl::GetFlag(FLAGS_new_key_file),
+                              .batch_size = static_cast<size_t>(batch),
+                              .verify = absl::GetFlag(FLAGS_verify)},
+                             std::cout, isatty(STDOUT_FILENO) == 1);
+    if (absl::IsCancelled(rotated)) return 130;
+    return rotated.ok() ? 0 : Fail(rotated.message());
+  }
+  if (command == "master-keys") {
+    absl::Status listed =
+        cmd::ListMasterKeys(**store, KeyringFlags(), std::cout);
+    return listed.ok() ? 0 : Fail(listed.message());
+  }
   return SignWebhook(**store);
 }
 
@@ -322,6 +352,6 @@ int main(int argc, char** argv) {
       "integrator-admin",
       "integrator-admin [--store=URI] [--master_key_file=F] COMMAND [flags]\n"
       "commands: create-integrator, create-key, revoke-key, list-integrators, "
-      "sign-webhook, publish-event");
+      "sign-webhook, publish-event, master-keys, rotate-master-key");
   return integrator::Run(absl::ParseCommandLine(argc, argv));
 }

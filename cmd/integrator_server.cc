@@ -42,8 +42,12 @@ ABSL_FLAG(std::string, store, "sqlite:data/integrator.db",
           "by replicas; a libpq URI, several hosts allowed) or memory: "
           "(tests and benchmarks)");
 ABSL_FLAG(std::string, master_key_file, "data/master.key",
-          "32-byte key that seals secrets at rest; created on the embedded "
-          "store's first start, given to every replica of a shared one");
+          "32-byte key that seals secrets at rest, or a folder of such *.key "
+          "files (the keyring); created on the embedded store's first start, "
+          "given to every replica of a shared one");
+ABSL_FLAG(std::string, active_master_key_id, "",
+          "the keyring's key that seals new secrets (its 16-hex id); empty: "
+          "the key file most recently added to the folder");
 ABSL_FLAG(int, store_connections, 8,
           "PostgreSQL: connections this process opens at most (1 to 256)");
 ABSL_FLAG(absl::Duration, store_statement_timeout, absl::Seconds(5),
@@ -159,6 +163,7 @@ int main(int argc, char** argv) {
   options.grpc_address = absl::GetFlag(FLAGS_grpc_address);
   options.store_uri = absl::GetFlag(FLAGS_store);
   options.master_key_file = absl::GetFlag(FLAGS_master_key_file);
+  options.active_master_key_id = absl::GetFlag(FLAGS_active_master_key_id);
   options.max_receive_bytes = absl::GetFlag(FLAGS_max_body_bytes);
   options.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
   options.simulated_commit_latency =

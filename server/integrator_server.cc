@@ -100,26 +100,30 @@ absl::Status IntegratorServer::Start() {
   if (!store.ok()) return store.status();
   store_ = std::move(*store);
 
-  absl::StatusOr<std::vector<std::string>> sealed_ids = store_->SealedKeyIds();
-  if (!sealed_ids.ok()) return sealed_ids.status();
-  absl::StatusOr<MasterKey> key =
-      ResolveMasterKey(options_.master_key_file, *sealed_ids,
-                       /*allow_create=*/store_->traits().embedded);
-  if (absl::IsNotFound(key.status()) && store_->traits().in_memory) {
+  absl::StatusOr<std::vector<SealedKeyCount>> sealed =
+      store_->sealed_rows().SealedKeyCounts();
+  if (!sealed.ok()) return sealed.status();
+  absl::StatusOr<MasterKeyring> ring = ResolveMasterKeyring(
+      {.path = options_.master_key_file,
+       .active_key_id = options_.active_master_key_id,
+       .allow_create = store_->traits().embedded},
+      *sealed);
+  if (absl::IsNotFound(ring.status()) && store_->traits().in_memory) {
     // Nothing outlives a memory store, so neither need its key: no file.
     absl::StatusOr<std::string> bytes = crypto::RandomBytes(32);
     if (!bytes.ok()) return bytes.status();
-    key = MasterKey(std::move(*bytes));
-  }
-  if (absl::IsNotFound(key.status()) && !store_->traits().embedded) {
+    sealer_ = std::make_unique<SecretSealer>(MasterKey(std::move(*bytes)));
+  } else if (absl::IsNotFound(ring.status()) && !store_->traits().embedded) {
     return absl::NotFoundError(absl::StrCat(
-        key.status().message(),
+        ring.status().message(),
         "; a shared store never creates one: make it once with `(umask 077; "
         "head -c 32 /dev/urandom > ",
         options_.master_key_file, ")` and give every replica the same file"));
+  } else if (!ring.ok()) {
+    return ring.status();
+  } else {
+    sealer_ = std::make_unique<SecretSealer>(*std::move(ring));
   }
-  if (!key.ok()) return key.status();
-  sealer_ = std::make_unique<SecretSealer>(std::move(*key));
 
   if (!options_.bootstrap_key_file.empty()) {
     if (absl::Status s = Bootstrap(*store_, options_.bootstrap_key_file);

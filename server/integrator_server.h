@@ -60,7 +60,11 @@ namespace integrator {
 struct ServerOptions {
   std::string grpc_address = "127.0.0.1:50051";
   std::string store_uri = "sqlite:data/integrator.db";
+  // A key file, or a folder of *.key files: the keyring
+  // (sealing/master_keyring.h).
   std::string master_key_file = "data/master.key";
+  // The keyring's key that seals new rows; empty: the most recently added.
+  std::string active_master_key_id;
   // Also the REST body limit: a gRPC caller cannot bypass it (the gRPC
   // receive limit is the largest method's, and each method checks its own:
   // core/method_registry.h).

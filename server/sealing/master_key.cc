@@ -11,7 +11,6 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "server/crypto/aead.h"
 #include "server/crypto/digest.h"
 #include "server/crypto/random.h"
@@ -108,34 +107,6 @@ absl::StatusOr<MasterKey> CreateMasterKeyFile(absl::string_view path) {
         "cannot write master key file ", p.string(), ": ", ErrnoText()));
   }
   return MasterKey(std::move(*bytes));
-}
-
-absl::StatusOr<MasterKey> ResolveMasterKey(
-    absl::string_view path, const std::vector<std::string>& sealed_key_ids,
-    bool allow_create) {
-  absl::StatusOr<MasterKey> key = LoadMasterKeyFile(path);
-  if (key.ok()) {
-    for (const std::string& id : sealed_key_ids) {
-      if (id != key->key_id()) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "master key file ", path, " (key id ", key->key_id(),
-            ") is not the key that sealed the stored secrets (key id ",
-            absl::StrJoin(sealed_key_ids, ", "),
-            "); refusing to continue: restore the original key file"));
-      }
-    }
-    return key;
-  }
-  if (!absl::IsNotFound(key.status())) return key.status();
-  if (!sealed_key_ids.empty()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "master key file ", path,
-        " is missing, but the store holds secrets sealed with key id ",
-        absl::StrJoin(sealed_key_ids, ", "),
-        "; refusing to continue rather than lose them: restore the key file"));
-  }
-  if (!allow_create) return key.status();
-  return CreateMasterKeyFile(path);
 }
 
 }  // namespace integrator

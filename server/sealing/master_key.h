@@ -3,14 +3,14 @@
 //
 // Contract: the key file holds exactly 32 random bytes and is readable by its
 // owner alone (mode 0600). It is created with O_EXCL, and only when no sealed
-// row exists: a missing or different key while sealed rows exist is a loud
-// FailedPrecondition, never a fresh key that would silently orphan the data.
-// `key_id` is a one-way fingerprint of the key, stored beside each sealed row
-// so a mismatch is detected before any decryption is attempted.
+// row exists (master_keyring.h applies that rule): a missing or different
+// key while sealed rows exist is a loud FailedPrecondition, never a fresh key
+// that would silently orphan the data. `key_id` is a one-way fingerprint of
+// the key, stored beside each sealed row so a mismatch is detected before any
+// decryption is attempted.
 //
 // EXAMPLE:
-//   absl::StatusOr<MasterKey> key = ResolveMasterKey(
-//       "data/master.key", store.SealedKeyIds(), /*allow_create=*/true);
+//   absl::StatusOr<MasterKey> key = LoadMasterKeyFile("data/master.key");
 //   if (!key.ok()) { std::cerr << key.status().message(); return 1; }
 #ifndef INTEGRATOR_SERVER_SEALING_MASTER_KEY_H_
 #define INTEGRATOR_SERVER_SEALING_MASTER_KEY_H_
@@ -49,12 +49,6 @@ absl::StatusOr<MasterKey> LoadMasterKeyFile(absl::string_view path);
 
 // Creates a new key file with O_EXCL and mode 0600 (its folder with 0700).
 absl::StatusOr<MasterKey> CreateMasterKeyFile(absl::string_view path);
-
-// Applies the start-up rules above. `sealed_key_ids` are the distinct key ids
-// found on sealed rows in the store (empty when nothing is sealed yet).
-absl::StatusOr<MasterKey> ResolveMasterKey(
-    absl::string_view path, const std::vector<std::string>& sealed_key_ids,
-    bool allow_create);
 
 }  // namespace integrator
 

@@ -27,7 +27,7 @@ class MasterKeyTest : public ::testing::Test {
 };
 
 TEST_F(MasterKeyTest, CreatedOwnerOnlyOnceAndReloadedIdentically) {
-  absl::StatusOr<MasterKey> created = ResolveMasterKey(path_, {}, true);
+  absl::StatusOr<MasterKey> created = CreateMasterKeyFile(path_);
   ASSERT_TRUE(created.ok()) << created.status();
   struct stat st {};
   ASSERT_EQ(stat(path_.c_str(), &st), 0);
@@ -36,25 +36,10 @@ TEST_F(MasterKeyTest, CreatedOwnerOnlyOnceAndReloadedIdentically) {
   EXPECT_EQ(created->key_id().size(), 16u);
   // O_EXCL: a second creation never overwrites.
   EXPECT_FALSE(CreateMasterKeyFile(path_).ok());
-  absl::StatusOr<MasterKey> loaded =
-      ResolveMasterKey(path_, {created->key_id()}, true);
+  absl::StatusOr<MasterKey> loaded = LoadMasterKeyFile(path_);
   ASSERT_TRUE(loaded.ok());
   EXPECT_EQ(loaded->key_id(), created->key_id());
   EXPECT_EQ(loaded->bytes(), created->bytes());
-}
-
-TEST_F(MasterKeyTest, MissingKeyWithSealedRowsIsALoudError) {
-  absl::StatusOr<MasterKey> key = ResolveMasterKey(path_, {"0123abcd"}, true);
-  EXPECT_EQ(key.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_NE(key.status().message().find("missing"), std::string::npos);
-  EXPECT_FALSE(std::filesystem::exists(path_));
-}
-
-TEST_F(MasterKeyTest, WrongKeyWithSealedRowsIsALoudError) {
-  ASSERT_TRUE(CreateMasterKeyFile(path_).ok());
-  absl::StatusOr<MasterKey> key = ResolveMasterKey(path_, {"0123abcd"}, true);
-  EXPECT_EQ(key.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_NE(key.status().message().find("not the key"), std::string::npos);
 }
 
 TEST_F(MasterKeyTest, RejectsBadFiles) {
@@ -69,7 +54,8 @@ TEST_F(MasterKeyTest, RejectsBadFiles) {
                                           std::filesystem::perms::group_read);
   EXPECT_EQ(LoadMasterKeyFile(path_).status().code(),
             absl::StatusCode::kFailedPrecondition);
-  EXPECT_FALSE(ResolveMasterKey((dir_ / "none").string(), {}, false).ok());
+  EXPECT_TRUE(
+      absl::IsNotFound(LoadMasterKeyFile((dir_ / "none").string()).status()));
 }
 
 }  // namespace

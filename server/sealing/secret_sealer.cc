@@ -26,17 +26,44 @@ std::string Aad(SealPurpose purpose, absl::string_view key_id,
                       "|", version);
 }
 
+// A ring of one: the key is its own active key.
+MasterKeyring RingOf(MasterKey key) {
+  const std::string id = key.key_id();
+  std::vector<MasterKey> keys;
+  keys.push_back(std::move(key));
+  return *MasterKeyring::Create(std::move(keys), id);
+}
+
 }  // namespace
+
+SecretSealer::SecretSealer(MasterKeyring ring) : ring_(std::move(ring)) {
+  for (const MasterKey& key : ring_.keys()) {
+    if (key.key_id() == ring_.active().key_id()) active_ = prepared_.size();
+    prepared_.push_back(crypto::Aes256GcmKey::Create(key.bytes()));
+  }
+}
+
+SecretSealer::SecretSealer(MasterKey key)
+    : SecretSealer(RingOf(std::move(key))) {}
+
+const absl::StatusOr<crypto::Aes256GcmKey>* SecretSealer::Prepared(
+    absl::string_view key_id) const {
+  for (size_t i = 0; i < prepared_.size(); ++i) {
+    if (ring_.keys()[i].key_id() == key_id) return &prepared_[i];
+  }
+  return nullptr;
+}
 
 absl::StatusOr<SealedSecret> SecretSealer::Seal(
     SealPurpose purpose, absl::string_view integrator_id, int64_t version,
     absl::string_view plaintext) const {
-  if (!prepared_.ok()) return prepared_.status();
+  const absl::StatusOr<crypto::Aes256GcmKey>& active = prepared_[active_];
+  if (!active.ok()) return active.status();
   // A nonce is public once used, so the buffered generator serves it.
   absl::StatusOr<std::string> nonce =
       crypto::PublicRandomBytes(crypto::kGcmNonceBytes);
   if (!nonce.ok()) return nonce.status();
-  absl::StatusOr<std::string> ciphertext = prepared_->Seal(
+  absl::StatusOr<std::string> ciphertext = active->Seal(
       *nonce, plaintext, Aad(purpose, key_id(), integrator_id, version));
   if (!ciphertext.ok()) return ciphertext.status();
   SealedSecret sealed;
@@ -50,13 +77,14 @@ absl::StatusOr<SealedSecret> SecretSealer::Seal(
 absl::StatusOr<std::string> SecretSealer::Open(
     SealPurpose purpose, absl::string_view integrator_id,
     const SealedSecret& sealed) const {
-  if (sealed.key_id != key_id()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("the secret was sealed with master key id ", sealed.key_id,
-                     ", but the master key file given has key id ", key_id()));
+  const absl::StatusOr<crypto::Aes256GcmKey>* key = Prepared(sealed.key_id);
+  if (key == nullptr) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the secret was sealed with master key id ", sealed.key_id,
+        ", which is not in the master keyring (active key id ", key_id(), ")"));
   }
-  if (!prepared_.ok()) return prepared_.status();
-  return prepared_->Open(
+  if (!key->ok()) return key->status();
+  return (*key)->Open(
       sealed.nonce, sealed.ciphertext,
       Aad(purpose, sealed.key_id, integrator_id, sealed.version));
 }

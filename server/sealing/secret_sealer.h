@@ -1,12 +1,14 @@
-// Seals and opens secrets for one row of the store.
+// Seals and opens secrets for one row of the store, with a master keyring
+// (master_keyring.h): seals always use the active key; a row opens with the
+// key its key id names.
 //
 // Contract: the AAD binds purpose, master key id, the row's identity
 // (`row_id`: the integrator id for webhook secrets, ApiSecretRowId for API
 // secrets) and version, so a ciphertext moved to another row or purpose, or
 // given another version, fails to open. Every Seal draws a fresh 96-bit nonce.
-// Open refuses a row sealed under another key id with a FailedPrecondition that
-// names both ids; tampering yields PermissionDenied. No error text contains
-// secret bytes. Thread-safe: immutable after construction.
+// Open refuses a row sealed under a key id the ring does not have with a
+// FailedPrecondition that names it; tampering yields PermissionDenied. No error
+// text contains secret bytes. Thread-safe: immutable after construction.
 //
 // EXAMPLE:
 //   SecretSealer sealer(std::move(master_key));
@@ -19,11 +21,13 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "server/crypto/aead.h"
 #include "server/sealing/master_key.h"
+#include "server/sealing/master_keyring.h"
 #include "server/sealing/sealed_secret.h"
 
 namespace integrator {
@@ -32,11 +36,13 @@ enum class SealPurpose { kWebhookSecret, kApiSecret };
 
 class SecretSealer {
  public:
-  explicit SecretSealer(MasterKey key)
-      : key_(std::move(key)),
-        prepared_(crypto::Aes256GcmKey::Create(key_.bytes())) {}
+  explicit SecretSealer(MasterKeyring ring);
+  // A ring of one key.
+  explicit SecretSealer(MasterKey key);
 
-  const std::string& key_id() const { return key_.key_id(); }
+  // The active key's id: what every new seal names.
+  const std::string& key_id() const { return ring_.active().key_id(); }
+  const MasterKeyring& ring() const { return ring_; }
 
   absl::StatusOr<SealedSecret> Seal(SealPurpose purpose,
                                     absl::string_view integrator_id,
@@ -48,9 +54,15 @@ class SecretSealer {
                                    const SealedSecret& sealed) const;
 
  private:
-  MasterKey key_;
-  // The master key prepared once: sealing is on every write's path.
-  absl::StatusOr<crypto::Aes256GcmKey> prepared_;
+  // The key with this id, prepared; null when the ring has none.
+  const absl::StatusOr<crypto::Aes256GcmKey>* Prepared(
+      absl::string_view key_id) const;
+
+  MasterKeyring ring_;
+  // Each key of the ring prepared once, in the ring's order: sealing is on
+  // every write's path.
+  std::vector<absl::StatusOr<crypto::Aes256GcmKey>> prepared_;
+  size_t active_ = 0;
 };
 
 }  // namespace integrator

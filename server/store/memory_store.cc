@@ -280,19 +280,6 @@ absl::StatusOr<int> MemoryStore::EraseExpiredPreviousSecrets(int64_t now_ms) {
   return erased;
 }
 
-absl::StatusOr<std::vector<std::string>> MemoryStore::SealedKeyIds() {
-  absl::ReaderMutexLock lock(&mu_);
-  std::set<std::string> ids;
-  for (const auto& [id, secrets] : webhook_secrets_) {
-    ids.insert(secrets.current.key_id);
-    if (secrets.previous.has_value()) ids.insert(secrets.previous->key_id);
-  }
-  for (const auto& [id, key] : signing_keys_) {
-    ids.insert(key.sealed_secret.key_id);
-  }
-  return std::vector<std::string>(ids.begin(), ids.end());
-}
-
 StoreStats MemoryStore::Stats() {
   absl::ReaderMutexLock lock(&mu_);
   return StoreStats{"memory", "none", "none", updates_, updates_};

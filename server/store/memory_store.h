@@ -24,7 +24,7 @@
 
 namespace integrator {
 
-class MemoryStore : public Store {
+class MemoryStore : public Store, public SealedRowStore {
  public:
   absl::Status CreateIntegrator(const Integrator& integrator) override;
   absl::StatusOr<Integrator> FindIntegrator(absl::string_view id) override;
@@ -49,7 +49,12 @@ class MemoryStore : public Store {
   absl::StatusOr<WebhookSecrets> GetWebhookSecrets(
       absl::string_view integrator_id, int64_t now_ms) override;
   absl::StatusOr<int> EraseExpiredPreviousSecrets(int64_t now_ms) override;
-  absl::StatusOr<std::vector<std::string>> SealedKeyIds() override;
+  SealedRowStore& sealed_rows() override { return *this; }
+  absl::StatusOr<std::vector<SealedKeyCount>> SealedKeyCounts() override;
+  absl::StatusOr<std::vector<SealedRow>> RowsNotSealedWith(
+      absl::string_view key_id, size_t limit) override;
+  absl::StatusOr<size_t> ReplaceSealing(
+      absl::Span<const ResealedRow> rows) override;
   StoreStats Stats() override;
   absl::StatusOr<int64_t> SizeBytes() override { return 0; }
   WebhookStore& webhooks() override { return webhooks_; }

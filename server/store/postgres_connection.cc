@@ -196,6 +196,16 @@ absl::Status PgConnection::InTransaction(
   return s;
 }
 
+absl::StatusOr<PgRows> PgConnection::Read(absl::string_view sql,
+                                          absl::Span<const PgParam> params) {
+  absl::StatusOr<PgRows> rows = Exec(sql, params);
+  if (absl::IsUnavailable(rows.status()) &&
+      PQstatus(conn_.get()) != CONNECTION_OK) {
+    rows = Exec(sql, params);
+  }
+  return rows;
+}
+
 absl::Status PgConnection::RunScript(const char* sql) {
   PGresult* result = PQexec(conn_.get(), sql);
   const ExecStatusType status =

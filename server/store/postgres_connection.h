@@ -92,6 +92,11 @@ class PgConnection {
 
   absl::StatusOr<PgRows> Exec(absl::string_view sql,
                               absl::Span<const PgParam> params = {});
+  // Exec for a statement that changes nothing (a read): one that found the
+  // connection dropped runs once more, on the connection Exec() opens anew,
+  // as BEGIN does in InTransaction().
+  absl::StatusOr<PgRows> Read(absl::string_view sql,
+                              absl::Span<const PgParam> params = {});
   // Exec for statements whose rows do not matter (BEGIN, COMMIT).
   absl::Status Run(absl::string_view sql,
                    absl::Span<const PgParam> params = {});

@@ -126,6 +126,14 @@ absl::StatusOr<PgRows> PostgresStore::Query(absl::string_view sql,
   return conn->conn().Exec(sql, params);
 }
 
+absl::StatusOr<PgRows> PostgresStore::Select(absl::string_view sql,
+                                             absl::Span<const PgParam> params) {
+  if (closed_) return absl::UnavailableError("the store is closed");
+  absl::StatusOr<PgPool::Lease> conn = pool_->Borrow();
+  if (!conn.ok()) return conn.status();
+  return conn->conn().Read(sql, params);
+}
+
 absl::Status PostgresStore::Transact(
     absl::FunctionRef<absl::Status(PgConnection&)> body) {
   if (closed_) return absl::UnavailableError("the store is closed");
@@ -135,7 +143,7 @@ absl::Status PostgresStore::Transact(
 }
 
 absl::Status PostgresStore::CheckReachable() {
-  absl::StatusOr<PgRows> rows = Query("SELECT 1 FROM integrators LIMIT 1");
+  absl::StatusOr<PgRows> rows = Select("SELECT 1 FROM integrators LIMIT 1");
   if (!rows.ok()) return absl::UnavailableError(rows.status().message());
   return absl::OkStatus();
 }
@@ -155,7 +163,7 @@ absl::StatusOr<Integrator> PostgresStore::FindIntegrator(absl::string_view id) {
 }
 
 absl::StatusOr<std::vector<Integrator>> PostgresStore::ListIntegrators() {
-  absl::StatusOr<PgRows> rows = Query(
+  absl::StatusOr<PgRows> rows = Select(
       "SELECT id, name, created_at_ms FROM integrators"
       " ORDER BY created_at_ms, id");
   if (!rows.ok()) return rows.status();
@@ -353,7 +361,7 @@ absl::StatusOr<SealedSecret> PostgresStore::GetWebhookSecret(
 
 absl::StatusOr<WebhookSecrets> PostgresStore::GetWebhookSecrets(
     absl::string_view integrator_id, int64_t now_ms) {
-  absl::StatusOr<PgRows> rows = Query(
+  absl::StatusOr<PgRows> rows = Select(
       "SELECT version, key_id, nonce, ciphertext, prev_version,"
       " prev_key_id, prev_nonce, prev_ciphertext, prev_expires_at_ms"
       " FROM webhook_secrets WHERE integrator_id=$1",
@@ -381,20 +389,9 @@ absl::StatusOr<int> PostgresStore::EraseExpiredPreviousSecrets(int64_t now_ms) {
   return static_cast<int>(rows->affected());
 }
 
-absl::StatusOr<std::vector<std::string>> PostgresStore::SealedKeyIds() {
-  absl::StatusOr<PgRows> rows = Query(
-      "SELECT key_id FROM webhook_secrets UNION"
-      " SELECT prev_key_id FROM webhook_secrets WHERE prev_key_id IS NOT NULL"
-      " UNION SELECT sealing_key_id FROM signing_keys ORDER BY 1");
-  if (!rows.ok()) return rows.status();
-  std::vector<std::string> ids;
-  for (int i = 0; i < rows->size(); ++i) ids.push_back(rows->Text(i, 0));
-  return ids;
-}
-
 absl::StatusOr<int64_t> PostgresStore::SizeBytes() {
   absl::StatusOr<PgRows> rows =
-      Query("SELECT pg_database_size(current_database())");
+      Select("SELECT pg_database_size(current_database())");
   if (!rows.ok()) return rows.status();
   return rows->Int(0, 0);
 }

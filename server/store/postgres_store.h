@@ -33,6 +33,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "server/store/postgres_pool.h"
+#include "server/store/postgres_sealed_rows.h"
 #include "server/store/postgres_secret_writer.h"
 #include "server/store/postgres_webhook_store.h"
 #include "server/store/store.h"
@@ -84,8 +85,8 @@ class PostgresStore : public Store {
       absl::string_view integrator_id, int64_t now_ms) override;
   absl::StatusOr<int> EraseExpiredPreviousSecrets(int64_t now_ms) override;
 
-  absl::StatusOr<std::vector<std::string>> SealedKeyIds() override;
   WebhookStore& webhooks() override { return webhooks_; }
+  SealedRowStore& sealed_rows() override { return sealed_rows_; }
   StoreStats Stats() override;
   absl::StatusOr<int64_t> SizeBytes() override;
   StoreTraits traits() const override {
@@ -98,14 +99,18 @@ class PostgresStore : public Store {
   // One statement on a pooled connection.
   absl::StatusOr<PgRows> Query(absl::string_view sql,
                                absl::Span<const PgParam> params = {});
-  // The first row of `sql` as `read` makes it; NotFound(`not_found`) when
-  // there is none.
+  // Query for a read: run once more when the pooled connection turned out
+  // dropped (PgConnection::Read).
+  absl::StatusOr<PgRows> Select(absl::string_view sql,
+                                absl::Span<const PgParam> params = {});
+  // The first row of the read `sql` as `read` makes it; NotFound(`not_found`)
+  // when there is none.
   template <typename T>
   absl::StatusOr<T> QueryOne(absl::string_view sql,
                              absl::Span<const PgParam> params,
                              absl::FunctionRef<T(const PgRows&, int)> read,
                              absl::string_view not_found) {
-    absl::StatusOr<PgRows> rows = Query(sql, params);
+    absl::StatusOr<PgRows> rows = Select(sql, params);
     if (!rows.ok()) return rows.status();
     if (rows->size() == 0) return absl::NotFoundError(not_found);
     return read(*rows, 0);
@@ -117,6 +122,7 @@ class PostgresStore : public Store {
   // Unsigned secret updates, batched (postgres_secret_writer.h).
   std::unique_ptr<PgSecretWriter> secret_writer_;
   PostgresWebhookStore webhooks_{pool_.get()};
+  PostgresSealedRows sealed_rows_{pool_.get()};
   std::atomic<bool> closed_{false};
   std::atomic<uint64_t> commits_{0};
   std::atomic<uint64_t> updates_{0};

@@ -432,15 +432,6 @@ absl::StatusOr<int> SqliteStore::EraseExpiredPreviousSecrets(int64_t now_ms) {
   return erased;
 }
 
-absl::StatusOr<std::vector<std::string>> SqliteStore::SealedKeyIds() {
-  return readers_.QueryAll<std::string>(
-      "SELECT key_id FROM webhook_secrets UNION"
-      " SELECT prev_key_id FROM webhook_secrets WHERE prev_key_id IS NOT NULL"
-      " UNION SELECT sealing_key_id FROM signing_keys ORDER BY 1",
-      SqliteReaderPool::NoParameters,
-      [](SqliteStatement& row) { return row.ColumnText(0); });
-}
-
 absl::StatusOr<int64_t> SqliteStore::SizeBytes() {
   return readers_.QueryOne<int64_t>(
       "SELECT page_count * page_size FROM pragma_page_count(),"

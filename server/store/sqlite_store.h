@@ -25,6 +25,7 @@
 #include "server/store/group_commit_writer.h"
 #include "server/store/sqlite_connection.h"
 #include "server/store/sqlite_reader_pool.h"
+#include "server/store/sqlite_sealed_rows.h"
 #include "server/store/sqlite_statement.h"
 #include "server/store/sqlite_webhook_store.h"
 #include "server/store/store.h"
@@ -75,8 +76,8 @@ class SqliteStore : public Store {
   absl::StatusOr<WebhookSecrets> GetWebhookSecrets(
       absl::string_view integrator_id, int64_t now_ms) override;
   absl::StatusOr<int> EraseExpiredPreviousSecrets(int64_t now_ms) override;
-  absl::StatusOr<std::vector<std::string>> SealedKeyIds() override;
   WebhookStore& webhooks() override { return webhooks_; }
+  SealedRowStore& sealed_rows() override { return sealed_rows_; }
   StoreStats Stats() override;
   absl::StatusOr<int64_t> SizeBytes() override;
   StoreTraits traits() const override {
@@ -91,6 +92,7 @@ class SqliteStore : public Store {
   const std::string synchronous_;
   GroupCommitWriter writer_;
   SqliteWebhookStore webhooks_{&readers_, &writer_};
+  SqliteSealedRows sealed_rows_{&readers_, &writer_};
   std::atomic<bool> closed_{false};
 };
 

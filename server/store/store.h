@@ -33,6 +33,7 @@
 #include "absl/status/statusor.h"
 #include "server/store/credential_store.h"
 #include "server/store/integrator_store.h"
+#include "server/store/sealed_row_store.h"
 #include "server/store/webhook_secret_store.h"
 #include "server/store/webhook_store.h"
 #include "server/store/write_callbacks.h"
@@ -71,8 +72,9 @@ class Store : public IntegratorStore,
   // outbox), owned by the store and valid until the store is destroyed.
   virtual WebhookStore& webhooks() = 0;
 
-  // The distinct master key ids of all sealed rows (empty when none).
-  virtual absl::StatusOr<std::vector<std::string>> SealedKeyIds() = 0;
+  // The sealed rows aggregate (secrets and API secrets, as master-key
+  // rotation sees them), valid until the store is destroyed.
+  virtual SealedRowStore& sealed_rows() = 0;
 
   virtual StoreStats Stats() = 0;
   // The bytes the store's data takes on disk (0 for the memory store):

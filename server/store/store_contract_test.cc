@@ -104,9 +104,12 @@ TEST_P(StoreContractTest, WebhookSecretVersionsIncreaseAndUnknownIsNotFound) {
   EXPECT_EQ(sealed->ciphertext, "c2");
   EXPECT_EQ(sealed->key_id, "kid");
   EXPECT_TRUE(absl::IsNotFound(Update("itg_missing", "c")));
-  absl::StatusOr<std::vector<std::string>> ids = store_->SealedKeyIds();
-  ASSERT_TRUE(ids.ok());
-  EXPECT_EQ(*ids, std::vector<std::string>{"kid"});
+  absl::StatusOr<std::vector<SealedKeyCount>> counts =
+      store_->sealed_rows().SealedKeyCounts();
+  ASSERT_TRUE(counts.ok());
+  ASSERT_EQ(counts->size(), 1u);
+  EXPECT_EQ((*counts)[0].key_id, "kid");
+  EXPECT_EQ((*counts)[0].rows, 1);
   EXPECT_EQ(store_->Stats().updates, 2u);
 }
 

@@ -1,0 +1,74 @@
+// The sealed rows of a store, as master-key rotation sees them (DESIGN.md,
+// "Sealing"): every webhook secret, every previous webhook secret still in
+// its overlap window, and every signing key's API secret. Another aggregate
+// of the store (Store::sealed_rows()), beside its webhooks.
+//
+// Contract:
+// - SealedKeyCounts(): how many rows each master key id seals, by id.
+// - RowsNotSealedWith(key_id, limit): up to `limit` rows sealed under any
+//   other key, in a stable order. A rotation asks again until none is left,
+//   so an interrupted rotation resumes by simply running again.
+// - ReplaceSealing(rows): for each row, writes `resealed` in place of what
+//   was read, only if the row still holds exactly `read` (same version and
+//   nonce): an update that came in between (a new secret, an erased previous
+//   one, a revoked key) wins, and the row is not overwritten with an older
+//   value; it shows up again in the next RowsNotSealedWith() if it still
+//   needs re-sealing. The batch is one transaction; returns how many rows
+//   were replaced. The version is kept, so a row's AAD changes only in its
+//   key id.
+// Implementations are thread-safe.
+//
+// EXAMPLE:
+//   for (;;) {
+//     auto rows = store.sealed_rows().RowsNotSealedWith(active_id, 100);
+//     if (rows->empty()) break;
+//     ... reseal each with the active key ...
+//     store.sealed_rows().ReplaceSealing(resealed);
+//   }
+#ifndef INTEGRATOR_SERVER_STORE_SEALED_ROW_STORE_H_
+#define INTEGRATOR_SERVER_STORE_SEALED_ROW_STORE_H_
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "server/sealing/master_keyring.h"
+#include "server/sealing/sealed_secret.h"
+
+namespace integrator {
+
+struct SealedRow {
+  enum class Kind { kWebhookSecret, kPreviousWebhookSecret, kApiSecret };
+  Kind kind = Kind::kWebhookSecret;
+  // The integrator id (webhook secrets) or the signing key id (API secrets).
+  std::string row_id;
+  // The integrator the row belongs to (bound into an API secret's AAD).
+  std::string integrator_id;
+  SealedSecret sealed;
+};
+
+struct ResealedRow {
+  SealedRow read;
+  SealedSecret resealed;  // same version as read.sealed
+};
+
+// InvalidArgument unless every row keeps its version and names a kind.
+absl::Status CheckResealedRows(absl::Span<const ResealedRow> rows);
+
+class SealedRowStore {
+ public:
+  virtual ~SealedRowStore() = default;
+
+  virtual absl::StatusOr<std::vector<SealedKeyCount>> SealedKeyCounts() = 0;
+  virtual absl::StatusOr<std::vector<SealedRow>> RowsNotSealedWith(
+      absl::string_view key_id, size_t limit) = 0;
+  virtual absl::StatusOr<size_t> ReplaceSealing(
+      absl::Span<const ResealedRow> rows) = 0;
+};
+
+}  // namespace integrator
+
+#endif  // INTEGRATOR_SERVER_STORE_SEALED_ROW_STORE_H_
