@@ -111,6 +111,8 @@ sigset_t BlockTerminationSignals() {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  // Not a termination: SIGHUP reloads the master keyring.
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   return signals;
 }
@@ -288,7 +290,19 @@ int main(int argc, char** argv) {
       " store=", options.store_uri, "\n");
 
   int signal_number = 0;
-  sigwait(&signals, &signal_number);
+  for (;;) {
+    sigwait(&signals, &signal_number);
+    if (signal_number != SIGHUP) break;
+    absl::StatusOr<std::string> active = server.ReloadKeyring();
+    std::cerr << (active.ok()
+                      ? absl::StrCat("integrator-server: SIGHUP: master "
+                                     "keyring reloaded, active key id ",
+                                     *active, "\n")
+                      : absl::StrCat("integrator-server: SIGHUP: master "
+                                     "keyring not reloaded, the one in use "
+                                     "stays: ",
+                                     active.status().message(), "\n"));
+  }
   // Lines of requests answered before the signal come before it.
   integrator::rpc::FlushRequestLog();
   std::cerr << "integrator-server: signal " << signal_number

@@ -103,11 +103,11 @@ absl::Status IntegratorServer::Start() {
   absl::StatusOr<std::vector<SealedKeyCount>> sealed =
       store_->sealed_rows().SealedKeyCounts();
   if (!sealed.ok()) return sealed.status();
-  absl::StatusOr<MasterKeyring> ring = ResolveMasterKeyring(
-      {.path = options_.master_key_file,
-       .active_key_id = options_.active_master_key_id,
-       .allow_create = store_->traits().embedded},
-      *sealed);
+  absl::StatusOr<MasterKeyring> ring =
+      ResolveMasterKeyring({.path = options_.master_key_file,
+                            .active_key_id = options_.active_master_key_id,
+                            .allow_create = store_->traits().embedded},
+                           *sealed);
   if (absl::IsNotFound(ring.status()) && store_->traits().in_memory) {
     // Nothing outlives a memory store, so neither need its key: no file.
     absl::StatusOr<std::string> bytes = crypto::RandomBytes(32);
@@ -250,6 +250,31 @@ void IntegratorServer::SetNotServing() {
   if (acceptor_ != nullptr) acceptor_->Stop();
   absl::MutexLock lock(&readiness_mu_);
   if (readiness_ != nullptr) readiness_->SetDraining();
+}
+
+absl::StatusOr<std::string> IntegratorServer::ReloadKeyring() {
+  if (store_ == nullptr || sealer_ == nullptr) {
+    return absl::FailedPreconditionError("the server has not started");
+  }
+  absl::StatusOr<std::vector<SealedKeyCount>> sealed =
+      store_->sealed_rows().SealedKeyCounts();
+  if (!sealed.ok()) return sealed.status();
+  absl::StatusOr<MasterKeyring> ring =
+      ResolveMasterKeyring({.path = options_.master_key_file,
+                            .active_key_id = options_.active_master_key_id,
+                            .allow_create = false},
+                           *sealed);
+  if (!ring.ok()) return ring.status();
+  const std::string in_use = sealer_->key_id();
+  if (ring->Find(in_use) == nullptr) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the new keyring lacks master key id ", in_use,
+        ", which seals new secrets until the reload: make another key "
+        "active first (add it, reload, rotate), then retire this one"));
+  }
+  std::string active = ring->active().key_id();
+  sealer_->ReplaceRing(*std::move(ring));
+  return active;
 }
 
 absl::Status IntegratorServer::Readiness() const {

@@ -116,6 +116,12 @@ class IntegratorServer {
   // What /readyz reports, as gRPC health does: OK while the store answers
   // and no drain has begun, Unavailable (saying which) otherwise.
   absl::Status Readiness() const;
+  // Reads the master keyring again (SIGHUP: a key was added or retired) and
+  // seals and opens with it from now on, if every sealed row's key is in it
+  // and so is the key in use now (rows being sealed with it meanwhile).
+  // Otherwise keeps the ring in use and returns why. Returns the new ring's
+  // active key id.
+  absl::StatusOr<std::string> ReloadKeyring();
 
   int grpc_port() const { return grpc_port_; }
   // Full names of the registered API services, for route compilation.

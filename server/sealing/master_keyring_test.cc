@@ -144,5 +144,28 @@ TEST_F(MasterKeyringTest,
       without.Open(SealPurpose::kWebhookSecret, "itg_1", *resealed).ok());
 }
 
+TEST_F(MasterKeyringTest, ASealerTakesANewRingForTheCallsThatFollow) {
+  const std::string old_id = AddKey("old.key", std::chrono::hours(48));
+  absl::StatusOr<MasterKeyring> ring = LoadMasterKeyring(Folder());
+  ASSERT_TRUE(ring.ok());
+  SecretSealer sealer(*std::move(ring));
+  absl::StatusOr<SealedSecret> before =
+      sealer.Seal(SealPurpose::kApiSecret, "itg_1/int_1", 1, "api");
+  ASSERT_TRUE(before.ok());
+
+  const std::string new_id = AddKey("new.key", std::chrono::hours(1));
+  ring = LoadMasterKeyring(Folder());
+  ASSERT_TRUE(ring.ok());
+  sealer.ReplaceRing(*std::move(ring));
+  EXPECT_EQ(sealer.key_id(), new_id);
+  EXPECT_EQ(sealer.key_ids().size(), 2u);
+  absl::StatusOr<SealedSecret> after =
+      sealer.Seal(SealPurpose::kApiSecret, "itg_1/int_1", 1, "api");
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->key_id, new_id);
+  EXPECT_EQ(*sealer.Open(SealPurpose::kApiSecret, "itg_1/int_1", *before),
+            "api");
+}
+
 }  // namespace
 }  // namespace integrator

@@ -36,39 +36,58 @@ MasterKeyring RingOf(MasterKey key) {
 
 }  // namespace
 
-SecretSealer::SecretSealer(MasterKeyring ring) : ring_(std::move(ring)) {
-  for (const MasterKey& key : ring_.keys()) {
-    if (key.key_id() == ring_.active().key_id()) active_ = prepared_.size();
-    prepared_.push_back(crypto::Aes256GcmKey::Create(key.bytes()));
+SecretSealer::Keys::Keys(MasterKeyring keyring) : ring(std::move(keyring)) {
+  for (const MasterKey& key : ring.keys()) {
+    if (key.key_id() == ring.active().key_id()) active = prepared.size();
+    prepared.push_back(crypto::Aes256GcmKey::Create(key.bytes()));
   }
 }
+
+const absl::StatusOr<crypto::Aes256GcmKey>* SecretSealer::Keys::Prepared(
+    absl::string_view key_id) const {
+  for (size_t i = 0; i < prepared.size(); ++i) {
+    if (ring.keys()[i].key_id() == key_id) return &prepared[i];
+  }
+  return nullptr;
+}
+
+SecretSealer::SecretSealer(MasterKeyring ring) { ReplaceRing(std::move(ring)); }
 
 SecretSealer::SecretSealer(MasterKey key)
     : SecretSealer(RingOf(std::move(key))) {}
 
-const absl::StatusOr<crypto::Aes256GcmKey>* SecretSealer::Prepared(
-    absl::string_view key_id) const {
-  for (size_t i = 0; i < prepared_.size(); ++i) {
-    if (ring_.keys()[i].key_id() == key_id) return &prepared_[i];
-  }
-  return nullptr;
+void SecretSealer::ReplaceRing(MasterKeyring ring) {
+  auto keys = std::make_unique<const Keys>(std::move(ring));
+  absl::MutexLock lock(&mu_);
+  current_.store(keys.get(), std::memory_order_release);
+  installed_.push_back(std::move(keys));
+}
+
+std::vector<std::string> SecretSealer::key_ids() const {
+  std::vector<std::string> ids;
+  for (const MasterKey& key : Current().ring.keys())
+    ids.push_back(key.key_id());
+  return ids;
 }
 
 absl::StatusOr<SealedSecret> SecretSealer::Seal(
     SealPurpose purpose, absl::string_view integrator_id, int64_t version,
     absl::string_view plaintext) const {
-  const absl::StatusOr<crypto::Aes256GcmKey>& active = prepared_[active_];
+  const Keys& keys = Current();
+  const absl::StatusOr<crypto::Aes256GcmKey>& active =
+      keys.prepared[keys.active];
+  const std::string& key_id = keys.ring.active().key_id();
   if (!active.ok()) return active.status();
   // A nonce is public once used, so the buffered generator serves it.
   absl::StatusOr<std::string> nonce =
       crypto::PublicRandomBytes(crypto::kGcmNonceBytes);
   if (!nonce.ok()) return nonce.status();
   absl::StatusOr<std::string> ciphertext = active->Seal(
-      *nonce, plaintext, Aad(purpose, key_id(), integrator_id, version));
+      *nonce, plaintext, Aad(purpose, key_id, integrator_id, version));
   if (!ciphertext.ok()) return ciphertext.status();
   SealedSecret sealed;
   sealed.version = version;
-  sealed.key_id = key_id();
+  sealed.key_id = key_id;
   sealed.nonce = std::move(*nonce);
   sealed.ciphertext = std::move(*ciphertext);
   return sealed;
@@ -77,11 +96,14 @@ absl::StatusOr<SealedSecret> SecretSealer::Seal(
 absl::StatusOr<std::string> SecretSealer::Open(
     SealPurpose purpose, absl::string_view integrator_id,
     const SealedSecret& sealed) const {
-  const absl::StatusOr<crypto::Aes256GcmKey>* key = Prepared(sealed.key_id);
+  const Keys& keys = Current();
+  const absl::StatusOr<crypto::Aes256GcmKey>* key =
+      keys.Prepared(sealed.key_id);
   if (key == nullptr) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the secret was sealed with master key id ", sealed.key_id,
-        ", which is not in the master keyring (active key id ", key_id(), ")"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("the secret was sealed with master key id ", sealed.key_id,
+                     ", which is not in the master keyring (active key id ",
+                     keys.ring.active().key_id(), ")"));
   }
   if (!key->ok()) return key->status();
   return (*key)->Open(

@@ -8,7 +8,10 @@
 // given another version, fails to open. Every Seal draws a fresh 96-bit nonce.
 // Open refuses a row sealed under a key id the ring does not have with a
 // FailedPrecondition that names it; tampering yields PermissionDenied. No error
-// text contains secret bytes. Thread-safe: immutable after construction.
+// text contains secret bytes. Thread-safe. ReplaceRing() (a SIGHUP after a
+// key was added or retired) takes effect for the calls that start after it;
+// a call under way finishes with the ring it began with, and every ring ever
+// installed lives as long as the sealer (a few per process lifetime).
 //
 // EXAMPLE:
 //   SecretSealer sealer(std::move(master_key));
@@ -19,12 +22,16 @@
 #ifndef INTEGRATOR_SERVER_SEALING_SECRET_SEALER_H_
 #define INTEGRATOR_SERVER_SEALING_SECRET_SEALER_H_
 
+#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "server/crypto/aead.h"
 #include "server/sealing/master_key.h"
 #include "server/sealing/master_keyring.h"
@@ -39,10 +46,15 @@ class SecretSealer {
   explicit SecretSealer(MasterKeyring ring);
   // A ring of one key.
   explicit SecretSealer(MasterKey key);
+  SecretSealer(const SecretSealer&) = delete;
+  SecretSealer& operator=(const SecretSealer&) = delete;
 
   // The active key's id: what every new seal names.
-  const std::string& key_id() const { return ring_.active().key_id(); }
-  const MasterKeyring& ring() const { return ring_; }
+  std::string key_id() const { return Current().ring.active().key_id(); }
+  // Every key id of the ring in use.
+  std::vector<std::string> key_ids() const;
+
+  void ReplaceRing(MasterKeyring ring);
 
   absl::StatusOr<SealedSecret> Seal(SealPurpose purpose,
                                     absl::string_view integrator_id,
@@ -54,15 +66,27 @@ class SecretSealer {
                                    const SealedSecret& sealed) const;
 
  private:
-  // The key with this id, prepared; null when the ring has none.
-  const absl::StatusOr<crypto::Aes256GcmKey>* Prepared(
-      absl::string_view key_id) const;
-
-  MasterKeyring ring_;
-  // Each key of the ring prepared once, in the ring's order: sealing is on
+  // A ring with each key prepared once, in the ring's order: sealing is on
   // every write's path.
-  std::vector<absl::StatusOr<crypto::Aes256GcmKey>> prepared_;
-  size_t active_ = 0;
+  struct Keys {
+    explicit Keys(MasterKeyring ring);
+    // The key with this id, prepared; null when the ring has none.
+    const absl::StatusOr<crypto::Aes256GcmKey>* Prepared(
+        absl::string_view key_id) const;
+
+    MasterKeyring ring;
+    std::vector<absl::StatusOr<crypto::Aes256GcmKey>> prepared;
+    size_t active = 0;
+  };
+
+  const Keys& Current() const {
+    return *current_.load(std::memory_order_acquire);
+  }
+
+  // What every call reads: one atomic load, no lock on the hot path.
+  std::atomic<const Keys*> current_{nullptr};
+  absl::Mutex mu_;
+  std::vector<std::unique_ptr<const Keys>> installed_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace integrator
