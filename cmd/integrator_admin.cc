@@ -35,6 +35,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
+#include "cmd/admin_backup.h"
 #include "cmd/admin_keyring.h"
 #include "cmd/admin_rotation.h"
 #include "cmd/usage.h"
@@ -54,6 +55,10 @@ ABSL_FLAG(std::string, master_key_file, "data/master.key",
           "the server's master key file, or its folder of *.key files (the "
           "keyring; needed by create-key --signing, sign-webhook, "
           "master-keys)");
+ABSL_FLAG(std::string, to, "", "backup: the new file to copy the store to");
+ABSL_FLAG(std::string, from, "",
+          "restore: the backup to copy to --store's file (which must not "
+          "exist)");
 ABSL_FLAG(std::string, new_key_file, "",
           "rotate-master-key: the key to re-seal under; created (mode 0600) "
           "when it does not exist. Empty: the keyring's active key");
@@ -310,8 +315,23 @@ int Run(const std::vector<char*>& args) {
   if (command != "create-integrator" && command != "create-key" &&
       command != "revoke-key" && command != "list-integrators" &&
       command != "sign-webhook" && command != "publish-event" &&
-      command != "master-keys" && command != "rotate-master-key") {
+      command != "master-keys" && command != "rotate-master-key" &&
+      command != "backup" && command != "restore") {
     return Fail(absl::StrCat("unknown command '", command, "'"), 2);
+  }
+  // These two work on the store's file, not through a store: a restore's
+  // target must not exist, so nothing may open (and create) it first.
+  if (command == "backup" || command == "restore") {
+    const bool backup = command == "backup";
+    const std::string file =
+        backup ? absl::GetFlag(FLAGS_to) : absl::GetFlag(FLAGS_from);
+    if (file.empty())
+      return Fail(backup ? "--to is required" : "--from is required", 2);
+    absl::Status done =
+        backup ? cmd::BackupStore(absl::GetFlag(FLAGS_store), file, std::cout)
+               : cmd::RestoreStore(absl::GetFlag(FLAGS_store), file,
+                                   KeyringFlags(), std::cout);
+    return done.ok() ? 0 : Fail(done.message());
   }
   absl::StatusOr<std::unique_ptr<Store>> store =
       OpenStore(absl::GetFlag(FLAGS_store), {});
@@ -352,6 +372,7 @@ int main(int argc, char** argv) {
       "integrator-admin",
       "integrator-admin [--store=URI] [--master_key_file=F] COMMAND [flags]\n"
       "commands: create-integrator, create-key, revoke-key, list-integrators, "
-      "sign-webhook, publish-event, master-keys, rotate-master-key");
+      "sign-webhook, publish-event, master-keys, rotate-master-key, backup, "
+      "restore");
   return integrator::Run(absl::ParseCommandLine(argc, argv));
 }

@@ -9,17 +9,26 @@
 
 namespace integrator {
 
+absl::StatusOr<std::string> SqlitePathOf(absl::string_view uri) {
+  absl::string_view path = uri;
+  if (!absl::ConsumePrefix(&path, "sqlite:")) {
+    return absl::InvalidArgumentError("this needs a --store=sqlite:PATH");
+  }
+  absl::ConsumePrefix(&path, "//");
+  if (path.empty() || path.size() > 4096) {
+    return absl::InvalidArgumentError("--store=sqlite: needs a file path");
+  }
+  return std::string(path);
+}
+
 absl::StatusOr<std::unique_ptr<Store>> OpenStore(absl::string_view uri,
                                                  const StoreOptions& options) {
   if (uri == "memory:") return std::make_unique<MemoryStore>();
-  absl::string_view path = uri;
-  if (absl::ConsumePrefix(&path, "sqlite:")) {
-    absl::ConsumePrefix(&path, "//");
-    if (path.empty() || path.size() > 4096) {
-      return absl::InvalidArgumentError("--store=sqlite: needs a file path");
-    }
+  if (absl::StartsWith(uri, "sqlite:")) {
+    absl::StatusOr<std::string> path = SqlitePathOf(uri);
+    if (!path.ok()) return path.status();
     absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(
-        path, {.simulated_commit_latency = options.simulated_commit_latency});
+        *path, {.simulated_commit_latency = options.simulated_commit_latency});
     if (!store.ok()) return store.status();
     return std::unique_ptr<Store>(std::move(*store));
   }

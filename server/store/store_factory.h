@@ -15,6 +15,7 @@
 #define INTEGRATOR_SERVER_STORE_STORE_FACTORY_H_
 
 #include <memory>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -32,6 +33,10 @@ struct StoreOptions {
 
 absl::StatusOr<std::unique_ptr<Store>> OpenStore(absl::string_view uri,
                                                  const StoreOptions& options);
+
+// The file of a `sqlite:` URI; InvalidArgument for any other store (the
+// operations on a SQLite file, such as backups, need one).
+absl::StatusOr<std::string> SqlitePathOf(absl::string_view uri);
 
 }  // namespace integrator
 
