@@ -55,6 +55,7 @@ ABSL_FLAG(std::string, master_key_file, "data/master.key",
           "the server's master key file, or its folder of *.key files (the "
           "keyring; needed by create-key --signing, sign-webhook, "
           "master-keys)");
+ABSL_FLAG(int, count, 1, "create-integrator: how many to make (1 to 100000)");
 ABSL_FLAG(std::string, to, "", "backup: the new file to copy the store to");
 ABSL_FLAG(std::string, from, "",
           "restore: the backup to copy to --store's file (which must not "
@@ -98,20 +99,29 @@ cmd::KeyringFlags KeyringFlags() {
           .active_key_id = absl::GetFlag(FLAGS_active_master_key_id)};
 }
 
+// --count N makes N integrators named "<name> 1" to "<name> N" (in bulk,
+// for load tests and migrations), printing one id a line.
 int CreateIntegrator(Store& store) {
   const std::string name = absl::GetFlag(FLAGS_name);
-  if (name.empty() || name.size() > kMaxNameLength) {
-    return Fail("create-integrator needs --name of 1 to 200 bytes", 2);
+  const int count = absl::GetFlag(FLAGS_count);
+  if (name.empty() || name.size() > kMaxNameLength - 8) {
+    return Fail("create-integrator needs --name of 1 to 192 bytes", 2);
   }
-  absl::StatusOr<std::string> random = crypto::RandomBytes(8);
-  if (!random.ok()) return Fail(random.status().message());
-  const Integrator integrator{
-      absl::StrCat("itg_", absl::BytesToHexString(*random)), name,
-      absl::ToUnixMillis(absl::Now())};
-  if (absl::Status s = store.CreateIntegrator(integrator); !s.ok()) {
-    return Fail(s.message());
+  if (count < 1 || count > 100000) {
+    return Fail("--count must be 1 to 100000", 2);
   }
-  std::cout << integrator.id << "\n";
+  for (int i = 1; i <= count; ++i) {
+    absl::StatusOr<std::string> random = crypto::RandomBytes(8);
+    if (!random.ok()) return Fail(random.status().message());
+    const Integrator integrator{
+        absl::StrCat("itg_", absl::BytesToHexString(*random)),
+        count == 1 ? name : absl::StrCat(name, " ", i),
+        absl::ToUnixMillis(absl::Now())};
+    if (absl::Status s = store.CreateIntegrator(integrator); !s.ok()) {
+      return Fail(s.message());
+    }
+    std::cout << integrator.id << "\n";
+  }
   return 0;
 }
 
