@@ -1,6 +1,7 @@
 #include "proto/rpc/log_line.h"
 
 #include <atomic>
+#include <charconv>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -49,33 +50,55 @@ LogFormat CurrentLogFormat() {
   return process_format.load(std::memory_order_relaxed);
 }
 
+LogLine::LogLine() : json_(CurrentLogFormat() == LogFormat::kJson) {
+  if (!json_) text_.reserve(192);
+}
+
+void LogLine::Add(absl::string_view key, absl::string_view value,
+                  Field::Kind kind) {
+  if (json_) {
+    fields_.push_back({std::string(key), std::string(value), kind});
+    return;
+  }
+  if (!text_.empty()) text_.push_back(' ');
+  if (kind == Field::Kind::kQuoted) {
+    absl::StrAppend(&text_, key, "=\"", value, "\"");
+  } else {
+    absl::StrAppend(&text_, key, "=", value);
+  }
+}
+
 LogLine& LogLine::Text(absl::string_view key, absl::string_view value) {
-  fields_.push_back({std::string(key), std::string(value), Field::Kind::kBare});
+  Add(key, value, Field::Kind::kBare);
   return *this;
 }
 
 LogLine& LogLine::Quoted(absl::string_view key, absl::string_view value) {
-  fields_.push_back(
-      {std::string(key), std::string(value), Field::Kind::kQuoted});
+  Add(key, value, Field::Kind::kQuoted);
   return *this;
 }
 
 LogLine& LogLine::Number(absl::string_view key, int64_t value) {
-  fields_.push_back(
-      {std::string(key), absl::StrCat(value), Field::Kind::kNumber});
+  char digits[24];
+  const std::to_chars_result end =
+      std::to_chars(digits, digits + sizeof(digits), value);
+  const absl::string_view printed(digits,
+                                  static_cast<size_t>(end.ptr - digits));
+  Add(key, printed, Field::Kind::kNumber);
   return *this;
 }
 
 LogLine& LogLine::Millis(absl::string_view key, absl::Duration elapsed) {
-  fields_.push_back(
-      {std::string(key),
-       absl::StrFormat("%.3f", absl::ToDoubleMilliseconds(elapsed)),
-       Field::Kind::kNumber});
+  char printed[32];
+  const int length = absl::SNPrintF(printed, sizeof(printed), "%.3f",
+                                    absl::ToDoubleMilliseconds(elapsed));
+  Add(key, absl::string_view(printed, static_cast<size_t>(length)),
+      Field::Kind::kNumber);
   return *this;
 }
 
 std::string LogLine::Render() const {
-  if (CurrentLogFormat() == LogFormat::kJson) {
+  if (json_) {
     std::vector<std::pair<std::string, std::string>> strings;
     std::vector<std::pair<std::string, double>> numbers;
     for (const Field& field : fields_) {
@@ -89,18 +112,9 @@ std::string LogLine::Render() const {
     }
     return RenderJson(strings, numbers);
   }
-  std::string out;
-  for (const Field& field : fields_) {
-    if (!out.empty()) out.push_back(' ');
-    if (field.kind == Field::Kind::kQuoted) {
-      absl::StrAppend(&out, field.key, "=\"", field.value, "\"");
-    } else {
-      absl::StrAppend(&out, field.key, "=", field.value);
-    }
-  }
-  return out;
+  return text_;
 }
 
-void LogLine::Write() const { RequestLog().Write(Render()); }
+void LogLine::Write() const { RequestLog().Write(json_ ? Render() : text_); }
 
 }  // namespace integrator::rpc

@@ -39,6 +39,8 @@ LogFormat CurrentLogFormat();
 
 class LogLine {
  public:
+  LogLine();
+
   LogLine& Text(absl::string_view key, absl::string_view value);
   // A value that may hold spaces (an error text): key="value" in text.
   LogLine& Quoted(absl::string_view key, absl::string_view value);
@@ -57,6 +59,12 @@ class LogLine {
     std::string value;
     enum class Kind { kBare, kQuoted, kNumber } kind;
   };
+  void Add(absl::string_view key, absl::string_view value, Field::Kind kind);
+
+  // The format is read once: a text line is built in place (one buffer, on
+  // every request's path), a JSON one from its fields.
+  const bool json_;
+  std::string text_;
   std::vector<Field> fields_;
 };
 

@@ -13,6 +13,7 @@
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
+#include "proto/rpc/metrics.h"
 #include "server/transport/open_connections.h"
 
 namespace integrator::transport {
@@ -120,6 +121,17 @@ absl::StatusOr<std::vector<int>> ListenOn(const std::string& address,
                                                std::strerror(last_error)));
   }
   return listeners;
+}
+
+// Connections by outcome, in the process registry: gRPC never says when it
+// closes one, so the open count is kept only as an upper bound inside the
+// acceptor, and what is exported is what was accepted and refused.
+rpc::Counter& ConnectionsCounter(absl::string_view outcome) {
+  static rpc::Family<rpc::Counter>& family = rpc::Metrics().AddCounter(
+      "grpc_server_connections_total",
+      "gRPC connections accepted, or refused over --grpc_max_connections.",
+      {"outcome"});
+  return family.WithLabels({outcome});
 }
 
 }  // namespace
@@ -246,6 +258,8 @@ int GrpcAcceptor::AcceptOne(int listener, OpenConnections& open,
     next_recount = absl::Now() + kRecountInterval;
   }
   if (open.Count() >= static_cast<size_t>(options_.max_connections)) {
+    static rpc::Counter& refused = ConnectionsCounter("refused");
+    refused.Increment();
     if (refused_.fetch_add(1) % 1000 == 0) {
       std::cerr << "grpc_acceptor: " << options_.max_connections
                 << " connections open; closing new ones (" << refused_.load()
@@ -256,6 +270,8 @@ int GrpcAcceptor::AcceptOne(int listener, OpenConnections& open,
   const int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
   if (!open.Add(fd)) return 0;
+  static rpc::Counter& accepted = ConnectionsCounter("accepted");
+  accepted.Increment();
   grpc::experimental::ExternalConnectionAcceptor::NewConnectionParameters
       params;
   params.listener_fd = listener;

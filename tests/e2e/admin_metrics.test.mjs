@@ -62,6 +62,7 @@ test('/metrics parses with a real Prometheus parser and its counters move with R
   assert.ok(sampleValue(s, 'grpc_server_handled_total', { grpc_method: 'UpdateWebhookSecret', grpc_code: 'OK' }) >= 4);
   assert.ok(sampleValue(s, 'grpc_server_handling_seconds_count', { grpc_method: 'UpdateWebhookSecret' }) >= 4);
   assert.equal(sampleValue(s, 'grpc_server_active_calls'), 0);
+  assert.ok(sampleValue(s, 'grpc_server_connections_total', { outcome: 'accepted' }) >= 1);
   assert.equal(sampleValue(s, 'http_server_active_requests'), 0);
   // Durable writes: 9 updates at least (5 REST, 4 gRPC), in group commits.
   assert.ok(sampleValue(s, 'integrator_store_commits_total', { backend: 'sqlite' }) - commitsBefore >= 1);
