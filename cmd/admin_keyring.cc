@@ -9,14 +9,10 @@ namespace integrator::cmd {
 
 absl::StatusOr<MasterKeyring> OpenKeyring(Store& store,
                                           const KeyringFlags& flags) {
-  absl::StatusOr<std::vector<SealedKeyCount>> sealed =
-      store.sealed_rows().SealedKeyCounts();
-  if (!sealed.ok()) return sealed.status();
-  absl::StatusOr<MasterKeyring> ring =
-      ResolveMasterKeyring({.path = flags.path,
+  absl::StatusOr<MasterKeyring> ring = ResolveMasterKeyringFor(
+      store.sealed_rows(), {.path = flags.path,
                             .active_key_id = flags.active_key_id,
-                            .allow_create = false},
-                           *sealed);
+                            .allow_create = false});
   if (absl::IsNotFound(ring.status())) {
     return absl::NotFoundError(
         absl::StrCat(ring.status().message(),

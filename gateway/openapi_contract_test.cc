@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "gateway/openapi_document.h"
+#include "gateway/openapi_test_util.h"
 #include "gateway/route_table.h"
 #include "google/protobuf/descriptor.pb.h"
 #include "google/protobuf/struct.pb.h"
@@ -24,19 +25,8 @@ namespace {
 
 using google::protobuf::Value;
 
-// integrator.proto with its comments (protoc --include_source_info).
 const google::protobuf::DescriptorPool& DocumentationPool() {
-  static const google::protobuf::DescriptorPool* pool = [] {
-    auto* built = new google::protobuf::DescriptorPool();
-    std::ifstream in(OPENAPI_TEST_DESCRIPTORS, std::ios::binary);
-    google::protobuf::FileDescriptorSet set;
-    EXPECT_TRUE(set.ParseFromIstream(&in)) << OPENAPI_TEST_DESCRIPTORS;
-    for (const auto& file : set.file()) {
-      EXPECT_NE(built->BuildFile(file), nullptr) << file.name();
-    }
-    return built;
-  }();
-  return *pool;
+  return testing::CommentedPool(OPENAPI_TEST_DESCRIPTORS);
 }
 
 std::string RenderText() {

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "gateway/gateway_test_util.h"
+#include "gateway/openapi_test_util.h"
 #include "gateway_test.pb.h"
 #include "google/protobuf/descriptor.pb.h"
 #include "google/protobuf/struct.pb.h"
@@ -30,19 +31,8 @@ std::shared_ptr<const RouteTable> AllRoutes() {
   return routes;
 }
 
-// gateway_test.proto again, with its comments (protoc --include_source_info).
 const google::protobuf::DescriptorPool& DocumentationPool() {
-  static const google::protobuf::DescriptorPool* pool = [] {
-    auto* built = new google::protobuf::DescriptorPool();
-    std::ifstream in(OPENAPI_TEST_DESCRIPTORS, std::ios::binary);
-    google::protobuf::FileDescriptorSet set;
-    EXPECT_TRUE(set.ParseFromIstream(&in)) << OPENAPI_TEST_DESCRIPTORS;
-    for (const auto& file : set.file()) {
-      EXPECT_NE(built->BuildFile(file), nullptr) << file.name();
-    }
-    return built;
-  }();
-  return *pool;
+  return testing::CommentedPool(OPENAPI_TEST_DESCRIPTORS);
 }
 
 Value Render(const OpenApiOptions& options = {}) {

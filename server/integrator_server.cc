@@ -100,14 +100,10 @@ absl::Status IntegratorServer::Start() {
   if (!store.ok()) return store.status();
   store_ = std::move(*store);
 
-  absl::StatusOr<std::vector<SealedKeyCount>> sealed =
-      store_->sealed_rows().SealedKeyCounts();
-  if (!sealed.ok()) return sealed.status();
-  absl::StatusOr<MasterKeyring> ring =
-      ResolveMasterKeyring({.path = options_.master_key_file,
-                            .active_key_id = options_.active_master_key_id,
-                            .allow_create = store_->traits().embedded},
-                           *sealed);
+  absl::StatusOr<MasterKeyring> ring = ResolveMasterKeyringFor(
+      store_->sealed_rows(), {.path = options_.master_key_file,
+                              .active_key_id = options_.active_master_key_id,
+                              .allow_create = store_->traits().embedded});
   if (absl::IsNotFound(ring.status()) && store_->traits().in_memory) {
     // Nothing outlives a memory store, so neither need its key: no file.
     absl::StatusOr<std::string> bytes = crypto::RandomBytes(32);
@@ -256,14 +252,10 @@ absl::StatusOr<std::string> IntegratorServer::ReloadKeyring() {
   if (store_ == nullptr || sealer_ == nullptr) {
     return absl::FailedPreconditionError("the server has not started");
   }
-  absl::StatusOr<std::vector<SealedKeyCount>> sealed =
-      store_->sealed_rows().SealedKeyCounts();
-  if (!sealed.ok()) return sealed.status();
-  absl::StatusOr<MasterKeyring> ring =
-      ResolveMasterKeyring({.path = options_.master_key_file,
-                            .active_key_id = options_.active_master_key_id,
-                            .allow_create = false},
-                           *sealed);
+  absl::StatusOr<MasterKeyring> ring = ResolveMasterKeyringFor(
+      store_->sealed_rows(), {.path = options_.master_key_file,
+                              .active_key_id = options_.active_master_key_id,
+                              .allow_create = false});
   if (!ring.ok()) return ring.status();
   const std::string in_use = sealer_->key_id();
   if (ring->Find(in_use) == nullptr) {

@@ -17,4 +17,11 @@ absl::Status CheckResealedRows(absl::Span<const ResealedRow> rows) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<MasterKeyring> ResolveMasterKeyringFor(
+    SealedRowStore& rows, const KeyringOptions& options) {
+  absl::StatusOr<std::vector<SealedKeyCount>> sealed = rows.SealedKeyCounts();
+  if (!sealed.ok()) return sealed.status();
+  return ResolveMasterKeyring(options, *sealed);
+}
+
 }  // namespace integrator

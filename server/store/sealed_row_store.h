@@ -58,6 +58,13 @@ struct ResealedRow {
 // InvalidArgument unless every row keeps its version and names a kind.
 absl::Status CheckResealedRows(absl::Span<const ResealedRow> rows);
 
+class SealedRowStore;
+
+// The start-up rule of master_keyring.h applied to a store's rows: their
+// key counts, then ResolveMasterKeyring().
+absl::StatusOr<MasterKeyring> ResolveMasterKeyringFor(
+    SealedRowStore& rows, const KeyringOptions& options);
+
 class SealedRowStore {
  public:
   virtual ~SealedRowStore() = default;

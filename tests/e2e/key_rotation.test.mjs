@@ -168,22 +168,13 @@ test('rotation under 16 REST writers: every row ends under the new key with its 
   }
 });
 
-// Waits for the server's log to show `pattern`.
-async function logged(pattern) {
-  for (let i = 0; i < 200; i++) {
-    if (pattern.test(server.log())) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  assert.fail(`not logged: ${pattern}\n${server.log()}`);
-}
-
 test('an interrupted rotation (SIGINT, then SIGKILL) completes when run again, on a terminal with a progress bar', { timeout: 120000 }, async () => {
   const third = path.join(keysDir(), 'third.key');
   const made = await adminOk(data, ['rotate-master-key', '--new_key_file', third, '--verify']);
   const thirdId = /created master key ([0-9a-f]{16})/.exec(made)[1];
   // No restart this time: SIGHUP makes the server read its keyring again.
   server.proc.kill('SIGHUP');
-  await logged(new RegExp(`keyring reloaded, active key id ${thirdId}`));
+  await server.waitForLog(new RegExp(`keyring reloaded, active key id ${thirdId}`));
   assert.equal((await setSecret(integrators[2], 'whsec_under_third')).status, 200);
   acknowledged.set(integrators[2], 'whsec_under_third');
 
@@ -215,7 +206,7 @@ test('an interrupted rotation (SIGINT, then SIGKILL) completes when run again, o
   // A reload that would drop the key in use is refused; the ring stays.
   renameSync(third, `${third}.away`);
   server.proc.kill('SIGHUP');
-  await logged(/keyring not reloaded, the one in use stays/);
+  await server.waitForLog(/keyring not reloaded, the one in use stays/);
   renameSync(`${third}.away`, third);
   assert.equal((await setSecret(integrators[1], 'whsec_after_refused_reload')).status, 200);
 });

@@ -57,20 +57,12 @@ function put(replica, id, secret) {
   });
 }
 
-async function logged(replica, pattern) {
-  for (let i = 0; i < 200; i++) {
-    if (pattern.test(replica.log())) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  assert.fail(`not logged: ${pattern}`);
-}
-
 test('two replicas: add the key by SIGHUP, rotate under 16 writers, retire the old key', { timeout: 180000 }, async () => {
   const made = await adminOk(data, ['rotate-master-key', '--new_key_file', path.join(data.keyFile, 'second.key'), '--verify']);
   const newId = /created master key ([0-9a-f]{16})/.exec(made)[1];
   for (const replica of replicas) {
     replica.proc.kill('SIGHUP');
-    await logged(replica, new RegExp(`keyring reloaded, active key id ${newId}`));
+    await replica.waitForLog(new RegExp(`keyring reloaded, active key id ${newId}`));
   }
 
   let stop = false;
@@ -101,7 +93,7 @@ test('two replicas: add the key by SIGHUP, rotate under 16 writers, retire the o
   renameSync(path.join(data.keyFile, 'first.key'), path.join(work, 'first.key.retired'));
   for (const replica of replicas) {
     replica.proc.kill('SIGHUP');
-    await logged(replica, /keyring reloaded, active key id [0-9a-f]{16}\n[^]*keyring reloaded, active key id/);
+    await replica.waitForLog(/keyring reloaded, active key id [0-9a-f]{16}\n[^]*keyring reloaded, active key id/);
   }
   assert.match(await adminOk(data, ['rotate-master-key', '--verify']), /, 0 do not/);
   const body = path.join(work, 'body.json');

@@ -78,6 +78,14 @@ export function startServer(data, extraArgs = [], { nofile } = {}) {
     adminUrl: `http://127.0.0.1:${adminPort}`,
     exited,
     log: () => log,
+    // Resolves once the log shows `pattern`; fails after `timeoutMs`.
+    async waitForLog(pattern, timeoutMs = 5000) {
+      for (const end = Date.now() + timeoutMs; Date.now() < end;) {
+        if (pattern.test(log)) return;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      throw new Error(`the server never logged ${pattern}:\n${log}`);
+    },
     // Sends a signal the test expects the server to exit on.
     signal(name) {
       stopping = true;
