@@ -140,12 +140,11 @@ absl::StatusOr<MasterKeyring> ResolveMasterKeyring(
       }
     }
     if (!missing.empty()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the store holds secrets sealed with master key id ",
-          absl::StrJoin(missing, ", "), ", which the keyring at ", options.path,
-          " (", KeyIds(ring->keys()),
-          ") does not have; refusing to start: add that key back to the "
-          "keyring"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("the store holds secrets sealed with master key id ",
+                       absl::StrJoin(missing, ", "), ", which the keyring at ",
+                       options.path, " (", KeyIds(ring->keys()),
+                       ") does not have; add that key back to the keyring"));
     }
     return ring;
   }

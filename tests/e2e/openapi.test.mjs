@@ -2,7 +2,8 @@
 // same descriptors and google.api.http rules as the routes, valid OpenAPI 3.1
 // for a real validator (@apidevtools/swagger-parser), and in agreement with
 // the public contract's webhook-secret operation
-// (../shared/seed/integrator-openapi-excerpt.json): same path and method,
+// (tests/contract/integrator-openapi-excerpt.json, a copy of the excerpt in
+// the project's seed): same path and method,
 // `secret` a required string of at least 1 (and at most 1024) characters,
 // 200, 401, 404 and 500 responses whose problems have the contract's members.
 import { test, before, after } from 'node:test';
@@ -14,7 +15,7 @@ import { makeDataDir, startServer, startGateway, repoRoot } from './lib/harness.
 
 const ROUTE = '/v1/integrator/webhook-secret';
 const contract = JSON.parse(readFileSync(
-  path.join(repoRoot, '../shared/seed/integrator-openapi-excerpt.json'), 'utf8'));
+  path.join(repoRoot, 'tests/contract/integrator-openapi-excerpt.json'), 'utf8'));
 let data;
 const running = [];
 let served;
