@@ -6,6 +6,7 @@
 #include <numeric>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
@@ -153,25 +154,47 @@ absl::Status PrintCounts(SealedRowStore& rows, std::ostream& out) {
   return absl::OkStatus();
 }
 
-absl::Status Verify(SealedRowStore& rows, const SecretSealer& sealer,
-                    std::ostream& out) {
-  // No key id is empty, so this asks for every row.
-  absl::StatusOr<std::vector<SealedRow>> all =
-      rows.RowsNotSealedWith("", 100'000'000);
-  if (!all.ok()) return all.status();
-  int64_t opened = 0;
-  int64_t failed = 0;
-  for (const SealedRow& row : *all) {
-    absl::StatusOr<std::string> plaintext =
-        sealer.Open(PurposeOf(row), AadRowId(row), row.sealed);
-    if (plaintext.ok()) {
-      crypto::Wipe(*plaintext);
-      ++opened;
-    } else {
-      ++failed;
-      out << "does not open: " << Describe(row) << "\n";
+// Calls `each` with every row of every kind not sealed under `key_id`, a
+// batch at a time, walking each kind once by row id. Stops early when
+// `each` fails, or when a stop was requested.
+absl::Status ForEachBatch(
+    SealedRowStore& rows, absl::string_view key_id, size_t batch_size,
+    absl::FunctionRef<absl::Status(const std::vector<SealedRow>&)> each) {
+  for (SealedRow::Kind kind : kSealedRowKinds) {
+    std::string after;
+    while (!stop_requested) {
+      absl::StatusOr<std::vector<SealedRow>> batch =
+          rows.RowsNotSealedWith(key_id, kind, after, batch_size);
+      if (!batch.ok()) return batch.status();
+      if (batch->empty()) break;
+      after = batch->back().row_id;
+      if (absl::Status s = each(*batch); !s.ok()) return s;
     }
   }
+  return absl::OkStatus();
+}
+
+absl::Status Verify(SealedRowStore& rows, const SecretSealer& sealer,
+                    std::ostream& out) {
+  int64_t opened = 0;
+  int64_t failed = 0;
+  // No key id is empty: every row.
+  absl::Status walked =
+      ForEachBatch(rows, "", 1000, [&](const std::vector<SealedRow>& batch) {
+        for (const SealedRow& row : batch) {
+          absl::StatusOr<std::string> plaintext =
+              sealer.Open(PurposeOf(row), AadRowId(row), row.sealed);
+          if (plaintext.ok()) {
+            crypto::Wipe(*plaintext);
+            ++opened;
+          } else {
+            ++failed;
+            out << "does not open: " << Describe(row) << "\n";
+          }
+        }
+        return absl::OkStatus();
+      });
+  if (!walked.ok()) return walked;
   out << absl::StrFormat("verify: %d rows open, %d do not\n", opened, failed);
   if (failed > 0) {
     return absl::DataLossError(
@@ -215,21 +238,27 @@ absl::Status RotateMasterKey(Store& store, const KeyringFlags& ring_flags,
   StopOnSignal stop;
   Progress shown(progress, is_terminal, total);
   int64_t done = 0;
-  while (!stop_requested) {
-    absl::StatusOr<std::vector<SealedRow>> batch =
-        rows.RowsNotSealedWith(target, options.batch_size);
-    if (!batch.ok()) return batch.status();
-    if (batch->empty()) break;
-    std::vector<ResealedRow> resealed;
-    for (const SealedRow& row : *batch) {
-      absl::StatusOr<ResealedRow> one = Reseal(sealer, row);
-      if (!one.ok()) return one.status();
-      resealed.push_back(*std::move(one));
-    }
-    absl::StatusOr<size_t> replaced = Replace(rows, resealed);
-    if (!replaced.ok()) return replaced.status();
-    done += static_cast<int64_t>(*replaced);
-    shown.Update(done);
+  // A pass walks every kind once; rows that an update raced in a pass (not
+  // replaced) are found by the next one. Done when a pass finds no row.
+  for (bool found = true; found && !stop_requested;) {
+    found = false;
+    absl::Status pass = ForEachBatch(
+        rows, target, options.batch_size,
+        [&](const std::vector<SealedRow>& batch) -> absl::Status {
+          found = true;
+          std::vector<ResealedRow> resealed;
+          for (const SealedRow& row : batch) {
+            absl::StatusOr<ResealedRow> one = Reseal(sealer, row);
+            if (!one.ok()) return one.status();
+            resealed.push_back(*std::move(one));
+          }
+          absl::StatusOr<size_t> replaced = Replace(rows, resealed);
+          if (!replaced.ok()) return replaced.status();
+          done += static_cast<int64_t>(*replaced);
+          shown.Update(done);
+          return absl::OkStatus();
+        });
+    if (!pass.ok()) return pass;
   }
   shown.Update(done, /*last=*/true);
   if (stop_requested) {

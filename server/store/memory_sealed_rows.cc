@@ -2,7 +2,6 @@
 // SQL stores, over its maps, under its lock.
 #include <algorithm>
 #include <map>
-#include <tuple>
 
 #include "server/store/memory_store.h"
 
@@ -31,29 +30,33 @@ absl::StatusOr<std::vector<SealedKeyCount>> MemoryStore::SealedKeyCounts() {
 }
 
 absl::StatusOr<std::vector<SealedRow>> MemoryStore::RowsNotSealedWith(
-    absl::string_view key_id, size_t limit) {
+    absl::string_view key_id, SealedRow::Kind kind, absl::string_view after,
+    size_t limit) {
   absl::ReaderMutexLock lock(&mu_);
   std::vector<SealedRow> rows;
-  for (const auto& [id, secrets] : webhook_secrets_) {
-    if (secrets.current.key_id != key_id) {
-      rows.push_back(
-          {SealedRow::Kind::kWebhookSecret, id, id, secrets.current});
+  const auto take = [&](const std::string& id, const std::string& integrator,
+                        const SealedSecret& sealed) {
+    if (id > after && sealed.key_id != key_id) {
+      rows.push_back({kind, id, integrator, sealed});
     }
-    if (secrets.previous.has_value() && secrets.previous->key_id != key_id) {
-      rows.push_back(
-          {SealedRow::Kind::kPreviousWebhookSecret, id, id, *secrets.previous});
+  };
+  if (kind == SealedRow::Kind::kApiSecret) {
+    for (const auto& [id, key] : signing_keys_) {
+      take(id, key.integrator_id, key.sealed_secret);
+    }
+  } else {
+    for (const auto& [id, secrets] : webhook_secrets_) {
+      if (kind == SealedRow::Kind::kWebhookSecret) {
+        take(id, id, secrets.current);
+      } else if (secrets.previous.has_value()) {
+        take(id, id, *secrets.previous);
+      }
     }
   }
-  for (const auto& [id, key] : signing_keys_) {
-    if (key.sealed_secret.key_id != key_id) {
-      rows.push_back({SealedRow::Kind::kApiSecret, id, key.integrator_id,
-                      key.sealed_secret});
-    }
-  }
-  // The SQL stores' order: by kind, then row id.
+  // The SQL stores' order: by row id.
   std::sort(rows.begin(), rows.end(),
             [](const SealedRow& a, const SealedRow& b) {
-              return std::tie(a.kind, a.row_id) < std::tie(b.kind, b.row_id);
+              return a.row_id < b.row_id;
             });
   if (rows.size() > limit) rows.resize(limit);
   return rows;

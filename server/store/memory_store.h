@@ -52,7 +52,8 @@ class MemoryStore : public Store, public SealedRowStore {
   SealedRowStore& sealed_rows() override { return *this; }
   absl::StatusOr<std::vector<SealedKeyCount>> SealedKeyCounts() override;
   absl::StatusOr<std::vector<SealedRow>> RowsNotSealedWith(
-      absl::string_view key_id, size_t limit) override;
+      absl::string_view key_id, SealedRow::Kind kind, absl::string_view after,
+      size_t limit) override;
   absl::StatusOr<size_t> ReplaceSealing(
       absl::Span<const ResealedRow> rows) override;
   StoreStats Stats() override;

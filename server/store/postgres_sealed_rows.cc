@@ -18,23 +18,25 @@ PostgresSealedRows::SealedKeyCounts() {
 }
 
 absl::StatusOr<std::vector<SealedRow>> PostgresSealedRows::RowsNotSealedWith(
-    absl::string_view key_id, size_t limit) {
+    absl::string_view key_id, SealedRow::Kind kind, absl::string_view after,
+    size_t limit) {
   absl::StatusOr<PgPool::Lease> lease = pool_->Borrow();
   if (!lease.ok()) return lease.status();
   absl::StatusOr<PgRows> rows = lease->conn().Read(
-      RowsNotSealedWithSql("$"),
-      {PgParam::Text(key_id), PgParam::Int(static_cast<int64_t>(limit))});
+      RowsNotSealedWithSql(kind, "$"),
+      {PgParam::Text(key_id), PgParam::Int(static_cast<int64_t>(limit)),
+       PgParam::Text(after)});
   if (!rows.ok()) return rows.status();
   std::vector<SealedRow> found;
   for (int i = 0; i < rows->size(); ++i) {
     SealedRow row;
-    row.kind = static_cast<SealedRow::Kind>(rows->Int(i, 0));
-    row.row_id = rows->Text(i, 1);
-    row.sealed.version = rows->Int(i, 2);
-    row.sealed.key_id = rows->Text(i, 3);
-    row.sealed.nonce = rows->Bytes(i, 4);
-    row.sealed.ciphertext = rows->Bytes(i, 5);
-    row.integrator_id = rows->Text(i, 6);
+    row.kind = kind;
+    row.row_id = rows->Text(i, 0);
+    row.sealed.version = rows->Int(i, 1);
+    row.sealed.key_id = rows->Text(i, 2);
+    row.sealed.nonce = rows->Bytes(i, 3);
+    row.sealed.ciphertext = rows->Bytes(i, 4);
+    row.integrator_id = rows->Text(i, 5);
     found.push_back(std::move(row));
   }
   return found;

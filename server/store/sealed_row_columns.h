@@ -50,23 +50,19 @@ inline constexpr absl::string_view kSealedKeyCountsSql =
     " UNION ALL SELECT sealing_key_id FROM signing_keys) AS sealed"
     " GROUP BY k ORDER BY k";
 
-// Rows sealed under another key than parameter 1, at most parameter 2 of
-// them: kind (the SealedRow::Kind number), row id, version, key id, nonce,
-// ciphertext, integrator id. `p` is the dialect's parameter prefix ("?" or
-// "$").
-inline std::string RowsNotSealedWithSql(absl::string_view p) {
-  return absl::StrCat(
-      "SELECT 0, integrator_id, version, key_id, nonce, ciphertext,"
-      " integrator_id FROM webhook_secrets WHERE key_id <> ",
-      p,
-      "1 UNION ALL SELECT 1, integrator_id, prev_version, prev_key_id,"
-      " prev_nonce, prev_ciphertext, integrator_id FROM webhook_secrets"
-      " WHERE prev_key_id IS NOT NULL AND prev_key_id <> ",
-      p,
-      "1 UNION ALL SELECT 2, key_id, version, sealing_key_id, nonce,"
-      " ciphertext, integrator_id FROM signing_keys"
-      " WHERE sealing_key_id <> ",
-      p, "1 ORDER BY 1, 2 LIMIT ", p, "2");
+// Rows of `kind` sealed under another key than parameter 1, whose row id
+// sorts after parameter 3, at most parameter 2 of them, in row id order:
+// row id, version, key id, nonce, ciphertext, integrator id. The row id is
+// the table's primary key, so each batch reads from its index. (A NULL
+// previous key id is never <> anything: rows without a previous secret are
+// left out.) `p` is the dialect's parameter prefix ("?" or "$").
+inline std::string RowsNotSealedWithSql(SealedRow::Kind kind,
+                                        absl::string_view p) {
+  const SealedRowColumns c = ColumnsOf(kind);
+  return absl::StrCat("SELECT ", c.id, ", ", c.version, ", ", c.key_id, ", ",
+                      c.nonce, ", ", c.ciphertext, ", integrator_id FROM ",
+                      c.table, " WHERE ", c.id, " > ", p, "3 AND ", c.key_id,
+                      " <> ", p, "1 ORDER BY ", c.id, " LIMIT ", p, "2");
 }
 
 // Replaces one row's sealing if it still holds what was read: parameters

@@ -5,9 +5,12 @@
 //
 // Contract:
 // - SealedKeyCounts(): how many rows each master key id seals, by id.
-// - RowsNotSealedWith(key_id, limit): up to `limit` rows sealed under any
-//   other key, in a stable order. A rotation asks again until none is left,
-//   so an interrupted rotation resumes by simply running again.
+// - RowsNotSealedWith(key_id, kind, after, limit): up to `limit` rows of
+//   `kind` sealed under any other key, whose row id sorts after `after` (""
+//   is the start), in row id order: a rotation walks each kind once with
+//   the last row id as its cursor (each batch reads from the primary key,
+//   so a pass is linear in the rows), and passes again until a pass finds
+//   none, so an interrupted rotation resumes by simply running again.
 // - ReplaceSealing(rows): for each row, writes `resealed` in place of what
 //   was read, only if the row still holds exactly `read` (same version and
 //   nonce): an update that came in between (a new secret, an erased previous
@@ -19,9 +22,12 @@
 // Implementations are thread-safe.
 //
 // EXAMPLE:
+//   std::string after;
 //   for (;;) {
-//     auto rows = store.sealed_rows().RowsNotSealedWith(active_id, 100);
+//     auto rows = store.sealed_rows().RowsNotSealedWith(
+//         active_id, SealedRow::Kind::kWebhookSecret, after, 100);
 //     if (rows->empty()) break;
+//     after = rows->back().row_id;
 //     ... reseal each with the active key ...
 //     store.sealed_rows().ReplaceSealing(resealed);
 //   }
@@ -50,6 +56,11 @@ struct SealedRow {
   SealedSecret sealed;
 };
 
+// Every kind, in the order a rotation walks them.
+inline constexpr SealedRow::Kind kSealedRowKinds[] = {
+    SealedRow::Kind::kWebhookSecret, SealedRow::Kind::kPreviousWebhookSecret,
+    SealedRow::Kind::kApiSecret};
+
 struct ResealedRow {
   SealedRow read;
   SealedSecret resealed;  // same version as read.sealed
@@ -71,7 +82,8 @@ class SealedRowStore {
 
   virtual absl::StatusOr<std::vector<SealedKeyCount>> SealedKeyCounts() = 0;
   virtual absl::StatusOr<std::vector<SealedRow>> RowsNotSealedWith(
-      absl::string_view key_id, size_t limit) = 0;
+      absl::string_view key_id, SealedRow::Kind kind, absl::string_view after,
+      size_t limit) = 0;
   virtual absl::StatusOr<size_t> ReplaceSealing(
       absl::Span<const ResealedRow> rows) = 0;
 };

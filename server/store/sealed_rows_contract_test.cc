@@ -92,53 +92,66 @@ TEST_P(SealedRowsContractTest, RowsMoveToTheNewKeyInBatchesUntilNoneIsLeft) {
   EXPECT_EQ(Rows("new"), 1);
 
   SealedRowStore& rows = store_->sealed_rows();
+  using Kind = SealedRow::Kind;
+  // Webhook secrets by integrator id, a batch at a time after a cursor.
   absl::StatusOr<std::vector<SealedRow>> first =
-      rows.RowsNotSealedWith("new", 2);
+      rows.RowsNotSealedWith("new", Kind::kWebhookSecret, "", 1);
   ASSERT_TRUE(first.ok()) << first.status();
-  ASSERT_EQ(first->size(), 2u);
-  // Stable order: webhook secrets by integrator, then previous ones, then
-  // API secrets.
-  EXPECT_EQ((*first)[0].kind, SealedRow::Kind::kWebhookSecret);
+  ASSERT_EQ(first->size(), 1u);
+  EXPECT_EQ((*first)[0].kind, Kind::kWebhookSecret);
   EXPECT_EQ((*first)[0].row_id, "itg_a");
   EXPECT_EQ((*first)[0].integrator_id, "itg_a");
   EXPECT_EQ((*first)[0].sealed.version, 2);
-  EXPECT_EQ((*first)[1].row_id, "itg_b");
-  std::vector<ResealedRow> batch;
-  for (const SealedRow& row : *first) batch.push_back(Resealed(row, "new"));
+  EXPECT_EQ((*first)[0].sealed.key_id, "old");
+  absl::StatusOr<std::vector<SealedRow>> next =
+      rows.RowsNotSealedWith("new", Kind::kWebhookSecret, "itg_a", 10);
+  ASSERT_TRUE(next.ok());
+  ASSERT_EQ(next->size(), 1u);  // itg_c is under "new" already
+  EXPECT_EQ((*next)[0].row_id, "itg_b");
+  std::vector<ResealedRow> batch = {Resealed((*first)[0], "new"),
+                                    Resealed((*next)[0], "new")};
   ASSERT_EQ(*rows.ReplaceSealing(batch), 2u);
 
-  absl::StatusOr<std::vector<SealedRow>> rest =
-      rows.RowsNotSealedWith("new", 10);
-  ASSERT_TRUE(rest.ok());
-  ASSERT_EQ(rest->size(), 2u);
-  EXPECT_EQ((*rest)[0].kind, SealedRow::Kind::kPreviousWebhookSecret);
-  EXPECT_EQ((*rest)[0].sealed.version, 1);
-  EXPECT_EQ((*rest)[1].kind, SealedRow::Kind::kApiSecret);
-  EXPECT_EQ((*rest)[1].row_id, "int_k1");
-  EXPECT_EQ((*rest)[1].integrator_id, "itg_b");
-  batch.clear();
-  for (const SealedRow& row : *rest) batch.push_back(Resealed(row, "new"));
+  absl::StatusOr<std::vector<SealedRow>> previous =
+      rows.RowsNotSealedWith("new", Kind::kPreviousWebhookSecret, "", 10);
+  ASSERT_TRUE(previous.ok());
+  ASSERT_EQ(previous->size(), 1u);
+  EXPECT_EQ((*previous)[0].row_id, "itg_a");
+  EXPECT_EQ((*previous)[0].sealed.version, 1);
+  absl::StatusOr<std::vector<SealedRow>> api =
+      rows.RowsNotSealedWith("new", Kind::kApiSecret, "", 10);
+  ASSERT_TRUE(api.ok());
+  ASSERT_EQ(api->size(), 1u);
+  EXPECT_EQ((*api)[0].row_id, "int_k1");
+  EXPECT_EQ((*api)[0].integrator_id, "itg_b");
+  batch = {Resealed((*previous)[0], "new"), Resealed((*api)[0], "new")};
   ASSERT_EQ(*rows.ReplaceSealing(batch), 2u);
 
   EXPECT_EQ(Rows("old"), 0);
   EXPECT_EQ(Rows("new"), 5);
-  EXPECT_TRUE(rows.RowsNotSealedWith("new", 10)->empty());
+  for (SealedRow::Kind kind : kSealedRowKinds) {
+    EXPECT_TRUE(rows.RowsNotSealedWith("new", kind, "", 10)->empty());
+  }
+  // No key id is empty: "" lists every row of a kind.
+  EXPECT_EQ(rows.RowsNotSealedWith("", Kind::kWebhookSecret, "", 10)->size(),
+            3u);
   // What was written is what is read back, version kept.
   absl::StatusOr<SealedSecret> current = store_->GetWebhookSecret("itg_a");
   ASSERT_TRUE(current.ok());
   EXPECT_EQ(current->key_id, "new");
   EXPECT_EQ(current->version, 2);
   EXPECT_EQ(current->ciphertext, "ct-new");
-  absl::StatusOr<SigningKeyRecord> api = store_->FindSigningKey("int_k1");
-  ASSERT_TRUE(api.ok());
-  EXPECT_EQ(api->sealed_secret.key_id, "new");
-  EXPECT_EQ(api->sealed_secret.ciphertext, "ct-new");
+  absl::StatusOr<SigningKeyRecord> signing = store_->FindSigningKey("int_k1");
+  ASSERT_TRUE(signing.ok());
+  EXPECT_EQ(signing->sealed_secret.key_id, "new");
+  EXPECT_EQ(signing->sealed_secret.ciphertext, "ct-new");
 }
 
 TEST_P(SealedRowsContractTest, AWriteInBetweenWinsOverTheReSealing) {
   ASSERT_TRUE(Update("itg_a", "old").ok());
   absl::StatusOr<std::vector<SealedRow>> read =
-      store_->sealed_rows().RowsNotSealedWith("new", 10);
+      store_->sealed_rows().RowsNotSealedWith(
+          "new", SealedRow::Kind::kWebhookSecret, "", 10);
   ASSERT_TRUE(read.ok());
   ASSERT_EQ(read->size(), 1u);
   // The integrator sets a new secret (still under the old key: this
@@ -151,7 +164,8 @@ TEST_P(SealedRowsContractTest, AWriteInBetweenWinsOverTheReSealing) {
   EXPECT_EQ(current->version, 2);
   EXPECT_EQ(current->key_id, "old");
   // It is simply found again by the next pass.
-  read = store_->sealed_rows().RowsNotSealedWith("new", 10);
+  read = store_->sealed_rows().RowsNotSealedWith(
+      "new", SealedRow::Kind::kWebhookSecret, "", 10);
   ASSERT_TRUE(read.ok());
   ASSERT_EQ(read->size(), 1u);
   EXPECT_EQ((*read)[0].sealed.version, 2);
@@ -162,7 +176,8 @@ TEST_P(SealedRowsContractTest, AWriteInBetweenWinsOverTheReSealing) {
 TEST_P(SealedRowsContractTest, ARowMustKeepItsVersion) {
   ASSERT_TRUE(Update("itg_a", "old").ok());
   absl::StatusOr<std::vector<SealedRow>> read =
-      store_->sealed_rows().RowsNotSealedWith("new", 10);
+      store_->sealed_rows().RowsNotSealedWith(
+          "new", SealedRow::Kind::kWebhookSecret, "", 10);
   ASSERT_TRUE(read.ok());
   ResealedRow bumped = Resealed((*read)[0], "new");
   bumped.resealed.version += 1;

@@ -16,21 +16,24 @@ SqliteSealedRows::SealedKeyCounts() {
 }
 
 absl::StatusOr<std::vector<SealedRow>> SqliteSealedRows::RowsNotSealedWith(
-    absl::string_view key_id, size_t limit) {
+    absl::string_view key_id, SealedRow::Kind kind, absl::string_view after,
+    size_t limit) {
   return readers_->QueryAll<SealedRow>(
-      RowsNotSealedWithSql("?"),
+      RowsNotSealedWithSql(kind, "?"),
       [&](SqliteStatement& q) {
-        q.BindText(1, key_id).BindInt64(2, static_cast<int64_t>(limit));
+        q.BindText(1, key_id)
+            .BindInt64(2, static_cast<int64_t>(limit))
+            .BindText(3, after);
       },
-      [](SqliteStatement& row) {
+      [kind](SqliteStatement& row) {
         SealedRow sealed;
-        sealed.kind = static_cast<SealedRow::Kind>(row.ColumnInt64(0));
-        sealed.row_id = row.ColumnText(1);
-        sealed.sealed.version = row.ColumnInt64(2);
-        sealed.sealed.key_id = row.ColumnText(3);
-        sealed.sealed.nonce = row.ColumnBlob(4);
-        sealed.sealed.ciphertext = row.ColumnBlob(5);
-        sealed.integrator_id = row.ColumnText(6);
+        sealed.kind = kind;
+        sealed.row_id = row.ColumnText(0);
+        sealed.sealed.version = row.ColumnInt64(1);
+        sealed.sealed.key_id = row.ColumnText(2);
+        sealed.sealed.nonce = row.ColumnBlob(3);
+        sealed.sealed.ciphertext = row.ColumnBlob(4);
+        sealed.integrator_id = row.ColumnText(5);
         return sealed;
       });
 }
