@@ -39,7 +39,7 @@ absl::Status WriteNewFile(const std::string& path, const std::string& text) {
   if (!written) {
     return absl::UnavailableError(absl::StrCat("cannot write ", path));
   }
-  return absl::OkStatus();
+  return SyncFolderOf(path);
 }
 
 }  // namespace
@@ -89,9 +89,20 @@ absl::Status RestoreStore(const std::string& store_uri, const std::string& from,
                      absl::StrJoin(missing, ", "), ", which the keyring at ",
                      ring.path, " does not have"));
   }
-  std::error_code ec;
+  // SQLite would replay a journal or WAL left beside the target into it.
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    std::error_code ec;
+    if (std::filesystem::exists(absl::StrCat(*path, suffix), ec)) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("refusing to restore over ", *path, suffix,
+                       ": a restore never overwrites a store"));
+    }
+  }
   const std::filesystem::path target(*path);
-  if (target.has_parent_path()) {
+  std::error_code ec;
+  if (target.has_parent_path() &&
+      !std::filesystem::exists(target.parent_path(), ec)) {
+    // Only a folder made here is made owner-only.
     std::filesystem::create_directories(target.parent_path(), ec);
     std::filesystem::permissions(target.parent_path(),
                                  std::filesystem::perms::owner_all, ec);

@@ -233,9 +233,11 @@ absl::Status RotateMasterKey(Store& store, const KeyringFlags& ring_flags,
   for (const SealedKeyCount& count : *counts) {
     if (count.key_id != target) total += count.rows;
   }
+  // Before the first line: whoever waits for it may signal at once.
+  StopOnSignal stop;
   progress << "re-sealing " << total << " rows under master key " << target
            << "\n";
-  StopOnSignal stop;
+  progress.flush();
   Progress shown(progress, is_terminal, total);
   int64_t done = 0;
   // A pass walks every kind once; rows that an update raced in a pass (not

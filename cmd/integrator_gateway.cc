@@ -88,12 +88,16 @@ absl::StatusOr<gateway::LoadedDescriptors> LoadFromReflectionWithRetry(
   constexpr absl::Duration kMaxBackoff = absl::Seconds(2);
   absl::Duration backoff = kFirstBackoff;
   for (int attempt = 1;; ++attempt) {
+    // Short attempts: a SIGTERM waits for the one under way.
     absl::StatusOr<gateway::LoadedDescriptors> loaded =
-        gateway::LoadDescriptorsFromReflection(channel, absl::Seconds(10));
-    // Only an upstream that cannot be reached is worth waiting for; one
-    // that answers with bad descriptors will not get better by itself.
-    if (loaded.ok() || loaded.status().code() != absl::StatusCode::kUnavailable)
+        gateway::LoadDescriptorsFromReflection(channel, absl::Seconds(3));
+    // Only an upstream that cannot be reached (or answer in time) is worth
+    // waiting for; one without reflection, or refusing our credential, or
+    // answering with bad descriptors, will not get better by itself.
+    if (loaded.ok() || (!absl::IsUnavailable(loaded.status()) &&
+                        !absl::IsDeadlineExceeded(loaded.status()))) {
       return loaded;
+    }
     // The first failure and then every tenth, so a long wait does not
     // flood the log.
     if (attempt == 1 || attempt % 10 == 0) {
@@ -184,7 +188,8 @@ int main(int argc, char** argv) {
   gateway::RestGatewayOptions rest_options;
   rest_options.transcoder = std::move(transcoder_options);
   rest_options.docs = gateway::OpenApiOptions{
-      .title = absl::StrCat("API served by integrator-gateway from ", upstream),
+      // Not the upstream's address: the document is public.
+      .title = "API served by integrator-gateway",
       .version = std::string(integrator::kVersion),
   };
   absl::StatusOr<std::unique_ptr<gateway::RestGateway>> rest =

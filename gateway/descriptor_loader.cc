@@ -75,8 +75,12 @@ absl::StatusOr<LoadedDescriptors> LoadDescriptorsFromReflection(
       -> absl::StatusOr<reflection::ServerReflectionResponse> {
     reflection::ServerReflectionResponse response;
     if (!stream->Write(request) || !stream->Read(&response)) {
+      // The stream's own code: only UNAVAILABLE (and a deadline) say the
+      // upstream may yet come; UNIMPLEMENTED or UNAUTHENTICATED will not pass.
       grpc::Status status = stream->Finish();
-      return absl::UnavailableError(
+      return absl::Status(
+          status.ok() ? absl::StatusCode::kUnavailable
+                      : static_cast<absl::StatusCode>(status.error_code()),
           absl::StrCat("server reflection failed: ", status.error_message()));
     }
     if (response.has_error_response()) {

@@ -106,6 +106,16 @@ absl::StatusOr<MasterKey> CreateMasterKeyFile(absl::string_view path) {
     return absl::FailedPreconditionError(absl::StrCat(
         "cannot write master key file ", p.string(), ": ", ErrnoText()));
   }
+  // The name too must survive a crash: rows sealed under this key will be
+  // durable, and useless without it.
+  const std::string folder =
+      p.has_parent_path() ? p.parent_path().string() : std::string(".");
+  ScopedFd dir(open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dir.get() < 0 || fsync(dir.get()) != 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot sync the folder of master key file ", p.string(),
+                     ": ", ErrnoText()));
+  }
   return MasterKey(std::move(*bytes));
 }
 

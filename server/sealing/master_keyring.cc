@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 
@@ -44,6 +46,23 @@ absl::StatusOr<std::vector<KeyFile>> ListKeyFiles(const fs::path& folder) {
     return a.modified != b.modified ? a.modified < b.modified : a.path < b.path;
   });
   return files;
+}
+
+// The key id in the folder's `active` file, trimmed; empty when there is
+// none. A few bytes at most: anything longer is not a key id.
+absl::StatusOr<std::string> ReadActiveFile(const fs::path& file) {
+  std::error_code ec;
+  if (!fs::exists(file, ec)) return std::string();
+  std::ifstream in(file);
+  std::string text(65, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  const std::string id(absl::StripAsciiWhitespace(text));
+  if (!in.eof() || id.empty() || id.size() > 64) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        file.string(), " must hold one master key id (16 hex characters)"));
+  }
+  return id;
 }
 
 std::string KeyIds(const std::vector<MasterKey>& keys) {
@@ -103,7 +122,11 @@ absl::StatusOr<MasterKeyring> LoadMasterKeyring(const KeyringOptions& options) {
     absl::StatusOr<std::vector<KeyFile>> listed = ListKeyFiles(path);
     if (!listed.ok()) return listed.status();
     for (const KeyFile& file : *listed) {
-      absl::StatusOr<MasterKey> key = LoadMasterKeyFile(file.path.string());
+      // A key may be a symlink (a Kubernetes Secret volume's files are):
+      // its target is read, with the same checks.
+      const fs::path real = fs::canonical(file.path, ec);
+      absl::StatusOr<MasterKey> key =
+          LoadMasterKeyFile(ec ? file.path.string() : real.string());
       if (!key.ok()) return key.status();
       // A copy of a key already read is the same key.
       const bool seen = std::any_of(
@@ -119,9 +142,13 @@ absl::StatusOr<MasterKeyring> LoadMasterKeyring(const KeyringOptions& options) {
           "the master key folder ", options.path, " holds no *.key file"));
     }
   }
-  const std::string active = options.active_key_id.empty()
-                                 ? keys.back().key_id()
-                                 : options.active_key_id;
+  std::string active = options.active_key_id;
+  if (active.empty() && fs::is_directory(path, ec)) {
+    absl::StatusOr<std::string> named = ReadActiveFile(path / "active");
+    if (!named.ok()) return named.status();
+    active = *named;
+  }
+  if (active.empty()) active = keys.back().key_id();
   absl::StatusOr<MasterKeyring> ring =
       MasterKeyring::Create(std::move(keys), active);
   if (ring.ok()) ring->files_ = std::move(files);

@@ -9,8 +9,13 @@
 //   32 bytes, mode 0600 (master_key.h). Other files in the folder are
 //   ignored; two files holding the same key are one key.
 // - The active key is the one `active_key_id` names (an error if it is not in
-//   the ring), else the file most recently modified (ties: the greater file
-//   name), i.e. the one most recently added.
+//   the ring), else the one the folder's `active` file names (its key id, on
+//   one line), else the file most recently modified (ties: the greater file
+//   name), i.e. the one most recently added. With several replicas, name it
+//   in `active`: a key added to every ring first and made active after is
+//   never used by one replica before another can open it.
+// - A key file in the folder may be a symlink (as in a Kubernetes Secret
+//   volume); its target is read with the same checks.
 // - ResolveMasterKeyring() is the start-up rule: every key id that sealed
 //   rows name must be in the ring. Otherwise it fails loudly, naming each
 //   missing key id and how many rows need it, never at request time. With no

@@ -70,6 +70,31 @@ TEST_F(MasterKeyringTest, AFolderIsARingAndTheNewestKeyIsActive) {
             std::string::npos);
 }
 
+TEST_F(MasterKeyringTest, TheActiveFileNamesTheActiveKeyAndKeysMayBeSymlinks) {
+  const std::string old_id = AddKey("a-old.key", std::chrono::hours(48));
+  // A key added to every replica's ring before it is made active.
+  const std::string new_id = AddKey("b-new.key", std::chrono::hours(1));
+  { std::ofstream(dir_ / "keys" / "active") << old_id << "\n"; }
+  absl::StatusOr<MasterKeyring> ring = LoadMasterKeyring(Folder());
+  ASSERT_TRUE(ring.ok()) << ring.status();
+  EXPECT_EQ(ring->active().key_id(), old_id);
+  { std::ofstream(dir_ / "keys" / "active") << new_id; }
+  ring = LoadMasterKeyring(Folder());
+  ASSERT_TRUE(ring.ok());
+  EXPECT_EQ(ring->active().key_id(), new_id);
+  { std::ofstream(dir_ / "keys" / "active") << "not a key id of the ring"; }
+  EXPECT_FALSE(LoadMasterKeyring(Folder()).ok());
+  fs::remove(dir_ / "keys" / "active");
+
+  // As in a Kubernetes Secret volume: the key file is a symlink.
+  fs::create_directories(dir_ / "store");
+  fs::rename(dir_ / "keys" / "b-new.key", dir_ / "store" / "b-new");
+  fs::create_symlink(dir_ / "store" / "b-new", dir_ / "keys" / "b-new.key");
+  ring = LoadMasterKeyring(Folder());
+  ASSERT_TRUE(ring.ok()) << ring.status();
+  EXPECT_NE(ring->Find(new_id), nullptr);
+}
+
 TEST_F(MasterKeyringTest, RowsUnderAKeyNotInTheRingAreALoudErrorWithTheCount) {
   const std::string id = AddKey("current.key", std::chrono::hours(1));
   const std::vector<SealedKeyCount> sealed = {{id, 5},

@@ -1,5 +1,6 @@
 #include "server/sealing/secret_sealer.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -57,10 +58,28 @@ SecretSealer::SecretSealer(MasterKey key)
     : SecretSealer(RingOf(std::move(key))) {}
 
 void SecretSealer::ReplaceRing(MasterKeyring ring) {
-  auto keys = std::make_unique<const Keys>(std::move(ring));
   absl::MutexLock lock(&mu_);
+  if (!installed_.empty()) {
+    const MasterKeyring& current = installed_.back().keys->ring;
+    bool same = current.active().key_id() == ring.active().key_id() &&
+                current.keys().size() == ring.keys().size();
+    for (size_t i = 0; same && i < ring.keys().size(); ++i) {
+      same = current.keys()[i].key_id() == ring.keys()[i].key_id();
+    }
+    if (same) return;
+  }
+  const absl::Time now = absl::Now();
+  // No call still uses a ring replaced a minute ago: wipe and free it.
+  installed_.erase(std::remove_if(installed_.begin(), installed_.end(),
+                                  [now](const Installed& old) {
+                                    return old.replaced_at <
+                                           now - absl::Minutes(1);
+                                  }),
+                   installed_.end());
+  if (!installed_.empty()) installed_.back().replaced_at = now;
+  auto keys = std::make_unique<const Keys>(std::move(ring));
   current_.store(keys.get(), std::memory_order_release);
-  installed_.push_back(std::move(keys));
+  installed_.push_back({std::move(keys), absl::InfiniteFuture()});
 }
 
 std::vector<std::string> SecretSealer::key_ids() const {

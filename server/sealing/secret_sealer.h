@@ -10,8 +10,11 @@
 // FailedPrecondition that names it; tampering yields PermissionDenied. No error
 // text contains secret bytes. Thread-safe. ReplaceRing() (a SIGHUP after a
 // key was added or retired) takes effect for the calls that start after it;
-// a call under way finishes with the ring it began with, and every ring ever
-// installed lives as long as the sealer (a few per process lifetime).
+// a call under way finishes with the ring it began with. A replaced ring is
+// wiped and freed at a later replacement at least a minute after it was
+// replaced (a seal or an open takes microseconds), so a retired key's bytes
+// do not stay in memory; replacing a ring with an identical one does
+// nothing.
 //
 // EXAMPLE:
 //   SecretSealer sealer(std::move(master_key));
@@ -32,6 +35,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "server/crypto/aead.h"
 #include "server/sealing/master_key.h"
 #include "server/sealing/master_keyring.h"
@@ -83,10 +88,16 @@ class SecretSealer {
     return *current_.load(std::memory_order_acquire);
   }
 
+  struct Installed {
+    std::unique_ptr<const Keys> keys;
+    absl::Time replaced_at = absl::InfiniteFuture();
+  };
+
   // What every call reads: one atomic load, no lock on the hot path.
   std::atomic<const Keys*> current_{nullptr};
   absl::Mutex mu_;
-  std::vector<std::unique_ptr<const Keys>> installed_ ABSL_GUARDED_BY(mu_);
+  // The current ring last.
+  std::vector<Installed> installed_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace integrator

@@ -196,6 +196,21 @@ absl::Status PgConnection::InTransaction(
   return s;
 }
 
+PgParam PgParam::TextArray(absl::Span<const std::string> values) {
+  std::string out = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += ',';
+    out += '"';
+    for (char c : values[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  out += '}';
+  return Text(out);
+}
+
 absl::StatusOr<PgRows> PgConnection::Read(absl::string_view sql,
                                           absl::Span<const PgParam> params) {
   absl::StatusOr<PgRows> rows = Exec(sql, params);

@@ -53,6 +53,8 @@ struct PgParam {
     return {std::string(value), true, false};
   }
   static PgParam Null() { return {"", false, true}; }
+  // A text[] literal, each element quoted, so no value can break out of it.
+  static PgParam TextArray(absl::Span<const std::string> values);
   std::string value;
   bool binary = false;
   bool null = false;

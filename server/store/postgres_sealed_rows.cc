@@ -1,5 +1,9 @@
 #include "server/store/postgres_sealed_rows.h"
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "server/store/sealed_row_columns.h"
 
 namespace integrator {
@@ -47,9 +51,28 @@ absl::StatusOr<size_t> PostgresSealedRows::ReplaceSealing(
   if (absl::Status valid = CheckResealedRows(rows); !valid.ok()) return valid;
   absl::StatusOr<PgPool::Lease> lease = pool_->Borrow();
   if (!lease.ok()) return lease.status();
+  // The secret writers lock the integrators' rows first, in id order, and
+  // only then their secrets: a batch that touches secrets does the same,
+  // so the two never wait on each other in opposite orders.
+  std::vector<std::string> integrators;
+  for (const ResealedRow& row : rows) {
+    if (row.read.kind != SealedRow::Kind::kApiSecret) {
+      integrators.push_back(row.read.row_id);
+    }
+  }
+  std::sort(integrators.begin(), integrators.end());
+  integrators.erase(std::unique(integrators.begin(), integrators.end()),
+                    integrators.end());
   size_t replaced = 0;
   absl::Status s = lease->conn().InTransaction([&](PgConnection& db) {
     replaced = 0;
+    if (!integrators.empty()) {
+      absl::StatusOr<PgRows> locked = db.Exec(
+          "SELECT id FROM integrators WHERE id = ANY($1::text[]) ORDER BY id"
+          " FOR UPDATE",
+          {PgParam::TextArray(integrators)});
+      if (!locked.ok()) return locked.status();
+    }
     for (const ResealedRow& row : rows) {
       absl::StatusOr<PgRows> updated =
           db.Exec(ReplaceSealingSql(row.read.kind, "$"),

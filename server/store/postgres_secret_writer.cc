@@ -10,26 +10,6 @@
 #include "server/store/store_metrics.h"
 
 namespace integrator {
-namespace {
-
-// A PostgreSQL text[] literal of `values`, each quoted, so no id can break
-// out of its element.
-std::string TextArray(const std::vector<std::string>& values) {
-  std::string out = "{";
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) out += ',';
-    out += '"';
-    for (char c : values[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  out += '}';
-  return out;
-}
-
-}  // namespace
 
 PgSecretWriter::PgSecretWriter(PgPool* pool)
     : pool_(pool), thread_([this] { Run(); }) {}
@@ -98,7 +78,7 @@ void PgSecretWriter::WriteBatch(std::vector<Update>& batch) {
       ids.push_back(update.integrator_id);
     }
   }
-  const std::string id_array = TextArray(ids);
+  const PgParam id_array = PgParam::TextArray(ids);
   // What each update ends with, when the transaction commits.
   std::vector<absl::Status> results(batch.size());
   const absl::Time begun = absl::Now();
@@ -109,7 +89,7 @@ void PgSecretWriter::WriteBatch(std::vector<Update>& batch) {
     absl::StatusOr<PgRows> locked = tx.Exec(
         "SELECT id FROM integrators WHERE id = ANY($1::text[]) ORDER BY id"
         " FOR UPDATE",
-        {PgParam::Text(id_array)});
+        {id_array});
     if (!locked.ok()) return locked.status();
     for (int row = 0; row < locked->size(); ++row) {
       versions[locked->Text(row, 0)] = 0;
@@ -117,7 +97,7 @@ void PgSecretWriter::WriteBatch(std::vector<Update>& batch) {
     absl::StatusOr<PgRows> current = tx.Exec(
         "SELECT integrator_id, version FROM webhook_secrets"
         " WHERE integrator_id = ANY($1::text[])",
-        {PgParam::Text(id_array)});
+        {id_array});
     if (!current.ok()) return current.status();
     for (int row = 0; row < current->size(); ++row) {
       versions[current->Text(row, 0)] = current->Int(row, 1);

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include "absl/strings/str_cat.h"
 #include "server/store/sealed_row_columns.h"
@@ -28,6 +29,22 @@ absl::StatusOr<SqliteDb> Open(const std::string& path, int flags) {
 }
 
 }  // namespace
+
+absl::Status SyncFolderOf(const std::string& path) {
+  const std::string folder =
+      std::filesystem::path(path).parent_path().empty()
+          ? std::string(".")
+          : std::filesystem::path(path).parent_path().string();
+  const int fd = open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0 || fsync(fd) != 0) {
+    const std::string error = std::strerror(errno);
+    if (fd >= 0) close(fd);
+    return absl::UnavailableError(
+        absl::StrCat("cannot sync the folder of ", path, ": ", error));
+  }
+  close(fd);
+  return absl::OkStatus();
+}
 
 absl::Status CopySqliteDatabase(const std::string& from,
                                 const std::string& to) {
@@ -66,8 +83,11 @@ absl::Status CopySqliteDatabase(const std::string& from,
     // The copy stands alone: no -wal file to carry along with it.
     return SqliteExec(target->get(), "PRAGMA journal_mode=DELETE");
   }();
-  if (!copied.ok()) unlink(to.c_str());
-  return copied;
+  if (!copied.ok()) {
+    unlink(to.c_str());
+    return copied;
+  }
+  return SyncFolderOf(to);
 }
 
 absl::StatusOr<std::vector<SealedKeyCount>> SealedKeyCountsOfFile(

@@ -6,8 +6,8 @@
 // Contract:
 // - CopySqliteDatabase(from, to) makes `to` a new file (O_EXCL, mode 0600:
 //   it holds sealed secrets) with everything `from` held at one instant,
-//   synced to disk; an existing `to` is refused, never overwritten. On
-//   failure the partial copy is removed.
+//   synced to disk with its folder entry; an existing `to` is refused,
+//   never overwritten. On failure the partial copy is removed.
 // - SealedKeyCountsOfFile(path) reads which master key ids the rows of a
 //   store file (a backup, say) need, and how many rows each, without
 //   migrating or writing it.
@@ -29,6 +29,10 @@
 namespace integrator {
 
 absl::Status CopySqliteDatabase(const std::string& from, const std::string& to);
+
+// fsync of the folder holding `path`, so a file just made survives a crash
+// with its name.
+absl::Status SyncFolderOf(const std::string& path);
 
 absl::StatusOr<std::vector<SealedKeyCount>> SealedKeyCountsOfFile(
     const std::string& path);

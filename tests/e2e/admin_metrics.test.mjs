@@ -61,7 +61,13 @@ test('/metrics parses with a real Prometheus parser and its counters move with R
   assert.ok(sampleValue(s, 'http_server_request_duration_seconds_count', { method: 'PUT', route: ROUTE }) >= 8);
   assert.ok(sampleValue(s, 'grpc_server_handled_total', { grpc_method: 'UpdateWebhookSecret', grpc_code: 'OK' }) >= 4);
   assert.ok(sampleValue(s, 'grpc_server_handling_seconds_count', { grpc_method: 'UpdateWebhookSecret' }) >= 4);
-  assert.equal(sampleValue(s, 'grpc_server_active_calls'), 0);
+  // The call's metrics are recorded as its answer goes out: poll.
+  let active = sampleValue(s, 'grpc_server_active_calls');
+  for (let i = 0; i < 50 && active !== 0; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    active = sampleValue((await scrape(server.adminUrl)).samples, 'grpc_server_active_calls');
+  }
+  assert.equal(active, 0);
   assert.ok(sampleValue(s, 'grpc_server_connections_total', { outcome: 'accepted' }) >= 1);
   assert.equal(sampleValue(s, 'http_server_active_requests'), 0);
   // Durable writes: 9 updates at least (5 REST, 4 gRPC), in group commits.
@@ -136,10 +142,19 @@ test('/readyz turns 503 when the server drains, while /healthz still answers', a
       method: 'PUT', body: JSON.stringify({ secret: SECRET }),
       headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${slowKey}` },
     });
-    await new Promise((r) => setTimeout(r, 300));
+    // SIGTERM once the request is in the server (its commit takes 1.5 s).
+    for (let i = 0; i < 100; i++) {
+      const { samples } = await scrape(draining.adminUrl);
+      if (sampleValue(samples, 'http_server_active_requests') >= 1) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
     draining.signal('SIGTERM');
-    await new Promise((r) => setTimeout(r, 200));
-    const readyz = await curl(`${draining.adminUrl}/readyz`, { method: 'GET' });
+    let readyz;
+    for (let i = 0; i < 50; i++) {
+      readyz = await curl(`${draining.adminUrl}/readyz`, { method: 'GET' });
+      if (readyz.status === 503) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
     assert.equal(readyz.status, 503);
     assert.match(readyz.body, /draining/);
     assert.equal((await curl(`${draining.adminUrl}/healthz`, { method: 'GET' })).status, 200);

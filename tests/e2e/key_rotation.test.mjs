@@ -160,11 +160,12 @@ test('rotation under 16 REST writers: every row ends under the new key with its 
   acknowledged.set(integrators[0], 'whsec_after_retirement');
   assert.match(await adminOk(data, ['rotate-master-key', '--verify']), /, 0 do not/);
 
-  // No key bytes in anything printed.
-  const keyHex = readFileSync(path.join(keysDir(), 'second.key')).toString('hex');
-  const keyB64 = readFileSync(path.join(keysDir(), 'second.key')).toString('base64');
-  for (const text of [created, result.stdout, result.stderr, server.log()]) {
-    assert.ok(!text.includes(keyHex) && !text.includes(keyB64));
+  // No key bytes, old or new, in anything printed.
+  for (const keyFile of [path.join(keysDir(), 'second.key'), path.join(data.dir, 'retired.key.bak')]) {
+    const bytes = readFileSync(keyFile);
+    for (const text of [created, result.stdout, result.stderr, server.log()]) {
+      assert.ok(!text.includes(bytes.toString('hex')) && !text.includes(bytes.toString('base64')));
+    }
   }
 });
 
@@ -190,7 +191,9 @@ test('an interrupted rotation (SIGINT, then SIGKILL) completes when run again, o
   const second = runAdmin(['rotate-master-key', '--batch_size=1']);
   await second.printed(/re-sealing \d+ rows/);
   second.child.kill('SIGKILL');
-  assert.equal((await second.done).signal, 'SIGKILL');
+  const killed = await second.done;
+  // Killed mid-way, or (on a fast disk) done before the signal landed.
+  assert.ok(killed.signal === 'SIGKILL' || killed.code === 0, JSON.stringify(killed));
 
   // Again, under a pseudo-terminal: it finishes, with the bar drawn in place.
   const last = await runAdmin(['rotate-master-key', '--batch_size=50'], { tty: true }).done;

@@ -169,8 +169,6 @@ export async function adminOk(data, args) {
   return r.stdout.trim();
 }
 
-// Builds service clients from the server's reflection alone, as grpcurl does.
-// `ca` (PEM) makes every channel TLS.
 // The gRPC package object of `symbol`, built from the files the server's
 // reflection serves. They go to proto-loader as they came: the reflection
 // client's own Descriptor first round-trips them through a protobufjs Root,
@@ -183,6 +181,8 @@ export async function packageFromReflection(reflection, symbol, options) {
   return grpc.loadPackageDefinition(protoLoader.loadFileDescriptorSetFromBuffer(bytes, options));
 }
 
+// Builds service clients from the server's reflection alone, as grpcurl does.
+// `ca` (PEM) makes every channel TLS.
 export async function reflectedClients(address, { ca } = {}) {
   const credentials = () => (ca ? grpc.credentials.createSsl(ca) : grpc.credentials.createInsecure());
   const reflection = new GrpcReflection(address, credentials());
