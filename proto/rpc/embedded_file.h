@@ -20,22 +20,27 @@
 
 #include "absl/strings/string_view.h"
 
-#define INTEGRATOR_EMBED_FILE(name, path)                                  \
-  asm(".section .rodata\n"                                                 \
-      ".balign 16\n"                                                       \
-      ".global integrator_embedded_" #name "_begin\n"                      \
-      "integrator_embedded_" #name "_begin:\n"                             \
-      ".incbin \"" path "\"\n"                                             \
-      ".global integrator_embedded_" #name "_end\n"                        \
-      "integrator_embedded_" #name "_end:\n"                               \
-      ".previous\n");                                                      \
-  extern "C" const char integrator_embedded_##name##_begin[];              \
-  extern "C" const char integrator_embedded_##name##_end[];                \
-  inline absl::string_view name() {                                        \
-    return absl::string_view(                                              \
-        integrator_embedded_##name##_begin,                                \
-        static_cast<size_t>(integrator_embedded_##name##_end -             \
-                            integrator_embedded_##name##_begin));          \
+#define INTEGRATOR_EMBED_FILE(name, path)                         \
+  asm(".section .rodata\n"                                        \
+      ".balign 16\n"                                              \
+      ".global integrator_embedded_" #name                        \
+      "_begin\n"                                                  \
+      "integrator_embedded_" #name                                \
+      "_begin:\n"                                                 \
+      ".incbin \"" path                                           \
+      "\"\n"                                                      \
+      ".global integrator_embedded_" #name                        \
+      "_end\n"                                                    \
+      "integrator_embedded_" #name                                \
+      "_end:\n"                                                   \
+      ".previous\n");                                             \
+  extern "C" const char integrator_embedded_##name##_begin[];     \
+  extern "C" const char integrator_embedded_##name##_end[];       \
+  inline absl::string_view name() {                               \
+    return absl::string_view(                                     \
+        integrator_embedded_##name##_begin,                       \
+        static_cast<size_t>(integrator_embedded_##name##_end -    \
+                            integrator_embedded_##name##_begin)); \
   }
 
 #endif  // INTEGRATOR_PROTO_RPC_EMBEDDED_FILE_H_
